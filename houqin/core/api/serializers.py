@@ -1,0 +1,78 @@
+"""Serializers of the core app's simple records (shape only; services check the rules)."""
+
+from rest_framework import serializers
+
+from ..models import Building, Campus, Department, Room, School, Semester
+from .base import ScopedModelSerializer
+
+
+class SchoolSerializer(ScopedModelSerializer):
+    class Meta:
+        model = School
+        fields = [
+            "id",
+            "kind",
+            "name",
+            "short_name",
+            "code",
+            "parent",
+            "keeps_own_books",
+            "address",
+            "phone",
+            "principal_name",
+            "pupils",
+            "is_active",
+            "depth",
+        ]
+        read_only_fields = ["parent", "depth", "kind"]
+
+
+class DepartmentSerializer(ScopedModelSerializer):
+    class Meta:
+        model = Department
+        fields = ["id", "school", "name", "head", "is_logistics_office", "sort_order"]
+        read_only_fields = ["school"]
+
+
+class CampusSerializer(ScopedModelSerializer):
+    class Meta:
+        model = Campus
+        fields = ["id", "school", "name", "address"]
+        read_only_fields = ["school"]
+
+
+class BuildingSerializer(ScopedModelSerializer):
+    class Meta:
+        model = Building
+        fields = ["id", "school", "campus", "name", "floors", "built_year", "structure"]
+        read_only_fields = ["school"]
+
+
+class RoomSerializer(ScopedModelSerializer):
+    building_name = serializers.CharField(source="building.name", read_only=True)
+
+    class Meta:
+        model = Room
+        fields = [
+            "id",
+            "school",
+            "building",
+            "building_name",
+            "number",
+            "name",
+            "kind",
+            "floor",
+            "capacity",
+            "area",
+            "responsible",
+            "department",
+            "is_active",
+        ]
+        read_only_fields = ["school"]
+
+
+class SemesterSerializer(ScopedModelSerializer):
+    class Meta:
+        model = Semester
+        fields = ["id", "school", "school_year", "term", "start_date", "end_date"]
+        read_only_fields = ["school"]

@@ -1,0 +1,5 @@
+from ..routing import api_router
+
+urlpatterns = [
+    *api_router("core").urls,
+]
