@@ -18,7 +18,7 @@ def houqin(request):
         return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
     def inbox():
-        from .services.approvals import approval_inbox_count
+        from .selectors.approvals import approval_inbox_count
 
         return approval_inbox_count(user=user)
 

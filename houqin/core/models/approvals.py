@@ -151,6 +151,9 @@ class ApprovalDecision(models.Model):
             models.UniqueConstraint(fields=["request", "step_index"], name="approval_decision_once")
         ]
 
+    def __str__(self):
+        return f"{self.request} #{self.step_index + 1}: {self.get_decision_display()}"
+
 
 class Duty(models.TextChoices):
     """Duties a person takes on a document; the rule book says which ones exclude each other."""
@@ -180,3 +183,6 @@ class DocumentDuty(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["request", "duty", "user"], name="document_duty_unique")
         ]
+
+    def __str__(self):
+        return f"{self.get_duty_display()}: {self.user}"

@@ -16,3 +16,6 @@ class DocumentSequence(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["school", "kind", "year"], name="document_sequence_unique")
         ]
+
+    def __str__(self):
+        return f"{self.kind}-{self.year}: {self.last}"

@@ -82,6 +82,11 @@ class School(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("core:school_detail", args=[self.pk])
+
     @property
     def school_id(self):
         """A school is its own owner, so generic scoping code treats it like any other row."""
@@ -90,11 +95,6 @@ class School(models.Model):
     @property
     def school(self):
         return self
-
-    def get_absolute_url(self):
-        from django.urls import reverse
-
-        return reverse("core:school_detail", args=[self.pk])
 
     def ancestor_paths(self):
         """Paths of this node and its ancestors, root first."""

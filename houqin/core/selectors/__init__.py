@@ -4,7 +4,7 @@ import datetime
 
 from django.utils import timezone
 
-from .models import School, Semester
+from ..models import School, Semester
 
 
 def semester_current(school, on=None):
@@ -45,7 +45,7 @@ def history_for(obj, *, user):
     """Change-log entries of one object, newest first (the History tab)."""
     from django.contrib.contenttypes.models import ContentType
 
-    from .models import ChangeLogEntry
+    from ..models import ChangeLogEntry
 
     return ChangeLogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(obj.__class__), object_id=str(obj.pk)
@@ -56,7 +56,7 @@ def attachments_for(obj, *, user):
     """Attachments of one object the user may see."""
     from django.contrib.contenttypes.models import ContentType
 
-    from .models import Attachment
+    from ..models import Attachment
 
     return (
         Attachment.objects.for_user(user)
@@ -69,7 +69,7 @@ def scope_totals(*, scope, user):
     """Counts for the home page: per school below the scope (district-wide totals) and overall."""
     from django.db.models import Count
 
-    from .models import Room, School, SchoolKind
+    from ..models import Room, School, SchoolKind
 
     schools = School.objects.for_user(user).in_scope(scope).exclude(kind=SchoolKind.BUREAU).order_by("path")
     rooms = dict(Room.objects.for_user(user).in_scope(scope).values_list("school_id").annotate(n=Count("id")))
