@@ -6,6 +6,25 @@ from houqin.core.models import SchoolKind
 from houqin.core.tests.factories import make_school, member
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached values (the rule book) must not outlive the rows a test rolls back."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Tests assert the English source strings; code run outside a request would otherwise use
+    the Chinese default, and a request's language (LocaleMiddleware) would leak into later tests."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def district(db):
     return make_school("太平中心学校", kind=SchoolKind.DISTRICT)

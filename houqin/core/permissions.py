@@ -8,6 +8,7 @@ app's permissions reach the right roles without a data migration.
 
 from fnmatch import fnmatchcase
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 PERMISSIONS: dict[str, str] = {}
@@ -26,8 +27,9 @@ def register_model_permissions(model):
         ("change", _("Change")),
         ("delete", _("Delete")),
     ):
+        # Lazy, so the label follows the reader's language, not the one active at import.
         PERMISSIONS.setdefault(
-            f"{meta.app_label}.{action}_{meta.model_name}", f"{label} · {meta.verbose_name}"
+            f"{meta.app_label}.{action}_{meta.model_name}", format_lazy("{} · {}", label, meta.verbose_name)
         )
 
 
@@ -53,6 +55,8 @@ register_permissions(
 
 VIEW_ALL = "*.view_*"
 EDIT_CORE_PLACES = ["core.*_campus", "core.*_building", "core.*_room", "core.*_department"]
+# Anyone who works at a school may report a fault (报修); auditors only read.
+REPORT_REPAIR = "maintenance.add_repairrequest"
 
 # code, Chinese name via gettext, default permission patterns. Order is the display order.
 DEFAULT_ROLES = [
@@ -61,10 +65,12 @@ DEFAULT_ROLES = [
         "district_supervisor",
         _("District supervisor"),
         [
+            REPORT_REPAIR,
             VIEW_ALL,
             "core.export",
             "core.submit_request",
             "core.manage_rules",
+            "core.manage_roles",
             "core.manage_approval_policies",
             "core.*_semester",
             "core.view_changelog",
@@ -74,6 +80,7 @@ DEFAULT_ROLES = [
         "principal",
         _("Principal"),
         [
+            REPORT_REPAIR,
             VIEW_ALL,
             "core.export",
             "core.submit_request",
@@ -104,7 +111,16 @@ DEFAULT_ROLES = [
     (
         "storekeeper",
         _("Custodian / storekeeper"),
-        [VIEW_ALL, "core.export", "core.submit_request", "core.add_attachment", "assets.*", "supplies.*"],
+        [
+            REPORT_REPAIR,
+            VIEW_ALL,
+            "core.export",
+            "core.submit_request",
+            "core.add_attachment",
+            "assets.*",
+            "supplies.*",
+            "procurement.add_inspection",
+        ],
     ),
     (
         "logistics_staff",
@@ -115,15 +131,19 @@ DEFAULT_ROLES = [
     (
         "canteen_manager",
         _("Canteen manager"),
-        [VIEW_ALL, "core.submit_request", "core.add_attachment", "canteen.*"],
+        [REPORT_REPAIR, VIEW_ALL, "core.submit_request", "core.add_attachment", "canteen.*"],
     ),
     (
         "safety_officer",
         _("Safety officer"),
-        [VIEW_ALL, "core.submit_request", "core.add_attachment", "safety.*"],
+        [REPORT_REPAIR, VIEW_ALL, "core.submit_request", "core.add_attachment", "safety.*"],
     ),
-    ("accountant", _("Accountant"), [VIEW_ALL, "core.export", "core.submit_request", "finance.*"]),
-    ("cashier", _("Cashier"), [VIEW_ALL, "finance.view_*", "finance.pay_*"]),
+    (
+        "accountant",
+        _("Accountant"),
+        [REPORT_REPAIR, VIEW_ALL, "core.export", "core.submit_request", "finance.*"],
+    ),
+    ("cashier", _("Cashier"), [REPORT_REPAIR, VIEW_ALL, "finance.view_*", "finance.pay_*"]),
     ("auditor", _("Auditor"), [VIEW_ALL, "core.export", "core.view_changelog"]),
     (
         "teacher",
@@ -142,6 +162,8 @@ DEFAULT_ROLES = [
             "maintenance.view_repairrequest",
             "supplies.add_requisition",
             "supplies.view_requisition",
+            "procurement.add_purchaserequest",
+            "procurement.view_purchaserequest",
             "assets.view_asset",
         ],
     ),

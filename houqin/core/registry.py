@@ -35,6 +35,8 @@ class ModelEntry:
     views: dict = field(default_factory=dict)
     api_viewset: Any = None
     menu_group: str | None = None
+    # The URL segment, when "<model_name>s" is not English ("approvalpolicies").
+    url_prefix: str | None = None
 
     @property
     def app_label(self):
@@ -46,7 +48,7 @@ class ModelEntry:
 
     @property
     def prefix(self):
-        return f"{self.model_name}s"
+        return self.url_prefix or f"{self.model_name}s"
 
     def url_name(self, action):
         return f"{self.app_label}:{self.model_name}_{action}"

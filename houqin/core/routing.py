@@ -53,6 +53,8 @@ def api_router(app_label):
 
     router = DefaultRouter(trailing_slash=True)
     router.include_root_view = False
+    # JSON only: no ".json" suffix routes (each @action would have to accept a `format` kwarg).
+    router.include_format_suffixes = False
     for entry in registry.for_app(app_label):
         if entry.serializer is None and entry.api_viewset is None:
             continue

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from ..models import Building, Campus, Department, Room, School, Semester
+from ..models import Building, Campus, Department, Membership, Role, Room, School, Semester
 from .base import ScopedModelSerializer
 
 
@@ -50,6 +50,7 @@ class BuildingSerializer(ScopedModelSerializer):
 
 class RoomSerializer(ScopedModelSerializer):
     building_name = serializers.CharField(source="building.name", read_only=True)
+    responsible_name = serializers.CharField(source="responsible.display_name", read_only=True, default=None)
 
     class Meta:
         model = Room
@@ -65,6 +66,7 @@ class RoomSerializer(ScopedModelSerializer):
             "capacity",
             "area",
             "responsible",
+            "responsible_name",
             "department",
             "is_active",
         ]
@@ -76,3 +78,37 @@ class SemesterSerializer(ScopedModelSerializer):
         model = Semester
         fields = ["id", "school", "school_year", "term", "start_date", "end_date"]
         read_only_fields = ["school"]
+
+
+class MembershipSerializer(ScopedModelSerializer):
+    """A role held at a node. `school` defaults to the active scope; every choice (node, person,
+    department) is limited to what the caller may see, the service checks the rest."""
+
+    username = serializers.CharField(source="user.username", read_only=True)
+    full_name = serializers.CharField(source="user.full_name", read_only=True)
+    role = serializers.SlugRelatedField(slug_field="code", queryset=Role.objects.all())
+    role_name = serializers.CharField(source="role.name", read_only=True)
+    school = serializers.PrimaryKeyRelatedField(queryset=School.objects.all(), required=False)
+
+    class Meta:
+        model = Membership
+        fields = [
+            "id",
+            "user",
+            "username",
+            "full_name",
+            "role",
+            "role_name",
+            "school",
+            "department",
+            "title",
+        ]
+        # The table's uniqueness is checked by the service, which gives a clearer message.
+        validators = []
+
+
+class RoleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Role
+        fields = ["id", "code", "name", "description", "permissions"]
+        read_only_fields = fields

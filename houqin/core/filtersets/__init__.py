@@ -27,9 +27,13 @@ class ScopedFilterSet(django_filters.FilterSet):
             holder = {"f": SimpleNamespace(queryset=qs)}
             if user is not None and user.is_authenticated:
                 scope_field_querysets(holder, user, scope)
-                flt.extra["queryset"] = holder["f"].queryset
+                qs = holder["f"].queryset
             else:
-                flt.extra["queryset"] = qs.none()
+                qs = qs.none()
+            # ModelChoiceFilter builds its field from `.queryset`, not from extra: set both.
+            flt.extra["queryset"] = qs
+            if hasattr(flt, "queryset"):
+                flt.queryset = qs
 
     def filter_q(self, queryset, name, value):
         value = (value or "").strip()

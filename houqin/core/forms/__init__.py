@@ -1,5 +1,7 @@
 """Form base classes: every choice list a user sees is scoped to what they may see."""
 
+import copy
+
 from django import forms
 from django.db.models import Q
 
@@ -22,6 +24,7 @@ def users_for_school(school):
 
 def scope_field_querysets(fields, user, school):
     """Limit the querysets of model choice fields to rows of `school` the user may see."""
+    school = school or None  # request.scope is a lazy object that may wrap None
     for field in fields.values():
         qs = getattr(field, "queryset", None)
         if qs is None:
@@ -42,6 +45,10 @@ class ScopedModelForm(forms.ModelForm):
     """A ModelForm that knows the acting user and the school the record belongs to."""
 
     def __init__(self, *args, user, school, **kwargs):
+        # Validation writes the input onto the form's instance; work on a copy so the caller's
+        # record is unchanged until the service saves it (and snapshots it for the change log).
+        if kwargs.get("instance") is not None:
+            kwargs["instance"] = copy.copy(kwargs["instance"])
         super().__init__(*args, **kwargs)
         self.user = user
         self.school = school

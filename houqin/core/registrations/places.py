@@ -1,5 +1,6 @@
 """The organisation and places surface: schools, departments, campuses, buildings, rooms, semesters."""
 
+from ..api.org import SemesterViewSet
 from ..api.serializers import (
     BuildingSerializer,
     CampusSerializer,
@@ -20,7 +21,28 @@ from ..forms.places import BuildingForm, CampusForm, DepartmentForm, RoomForm, S
 from ..models import Building, Campus, Department, Room, School, Semester
 from ..registry import registry
 from ..services.org import school_create_from_form, school_update
+from ..services.places import (
+    building_create,
+    building_update,
+    department_create,
+    department_update,
+    room_create,
+    room_update,
+    semester_create,
+    semester_update,
+)
 from ..tables.places import BuildingTable, CampusTable, DepartmentTable, RoomTable, SchoolTable, SemesterTable
+from ..views.org import DepartmentDetailView, SchoolDetailView, SchoolEditView
+from ..views.places import (
+    BuildingDetailView,
+    CampusDetailView,
+    RoomDetailView,
+    RoomQRSheetView,
+    RoomQRSvgView,
+    RoomQRView,
+    SemesterDetailView,
+    SemesterListView,
+)
 
 registry.register(
     School,
@@ -32,6 +54,8 @@ registry.register(
     create_service=school_create_from_form,
     update_service=school_update,
     api_actions=("list", "retrieve", "update", "partial_update"),
+    views={"detail": SchoolDetailView, "add": SchoolEditView, "edit": SchoolEditView},
+    detail_template="core/org/school_detail.html",
 )
 registry.register(
     Department,
@@ -40,14 +64,21 @@ registry.register(
     form=DepartmentForm,
     serializer=DepartmentSerializer,
     select_related=("school", "head"),
+    create_service=department_create,
+    update_service=department_update,
+    views={"detail": DepartmentDetailView},
+    detail_template="core/org/department_detail.html",
 )
 registry.register(
     Campus,
+    url_prefix="campuses",
     filterset=CampusFilterSet,
     table=CampusTable,
     form=CampusForm,
     serializer=CampusSerializer,
     select_related=("school",),
+    views={"detail": CampusDetailView},
+    detail_template="core/places/campus_detail.html",
 )
 registry.register(
     Building,
@@ -56,6 +87,10 @@ registry.register(
     form=BuildingForm,
     serializer=BuildingSerializer,
     select_related=("school", "campus"),
+    create_service=building_create,
+    update_service=building_update,
+    views={"detail": BuildingDetailView},
+    detail_template="core/places/building_detail.html",
 )
 registry.register(
     Room,
@@ -64,6 +99,16 @@ registry.register(
     form=RoomForm,
     serializer=RoomSerializer,
     select_related=("school", "building", "responsible", "department"),
+    create_service=room_create,
+    update_service=room_update,
+    views={"detail": RoomDetailView},
+    detail_template="core/places/room_detail.html",
+    list_template="core/places/room_list.html",
+    extra_views={
+        "qr": ("<int:pk>/qr/", RoomQRView),
+        "qr_svg": ("<int:pk>/qr.svg", RoomQRSvgView),
+        "qr_sheet": ("qr-sheet/", RoomQRSheetView),
+    },
 )
 registry.register(
     Semester,
@@ -72,4 +117,8 @@ registry.register(
     form=SemesterForm,
     serializer=SemesterSerializer,
     select_related=("school",),
+    create_service=semester_create,
+    update_service=semester_update,
+    views={"list": SemesterListView, "detail": SemesterDetailView},
+    api_viewset=SemesterViewSet,
 )

@@ -5,6 +5,7 @@ import datetime
 from django.utils import timezone
 
 from ..models import School, Semester
+from .changelog import attachments_for, history_for  # noqa: F401  (re-exported)
 
 
 def semester_current(school, on=None):
@@ -39,30 +40,6 @@ def object_list(*, entry, user, scope):
     if entry.prefetch_related:
         qs = qs.prefetch_related(*entry.prefetch_related)
     return qs
-
-
-def history_for(obj, *, user):
-    """Change-log entries of one object, newest first (the History tab)."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from ..models import ChangeLogEntry
-
-    return ChangeLogEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(obj.__class__), object_id=str(obj.pk)
-    ).select_related("actor")
-
-
-def attachments_for(obj, *, user):
-    """Attachments of one object the user may see."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from ..models import Attachment
-
-    return (
-        Attachment.objects.for_user(user)
-        .filter(content_type=ContentType.objects.get_for_model(obj.__class__), object_id=obj.pk)
-        .select_related("uploaded_by")
-    )
 
 
 def scope_totals(*, scope, user):

@@ -6,6 +6,7 @@ import uuid
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models.fields.files import FieldFile
 
@@ -33,6 +34,19 @@ def _jsonable(value):
     return str(value)
 
 
+def _related_text(obj, field):
+    """A foreign key as the text of its target, so before and after compare the same way
+    whether or not the related object happened to be loaded."""
+    fk_id = getattr(obj, field.attname)
+    if fk_id is None:
+        return None
+    try:
+        related = getattr(obj, field.name)
+    except ObjectDoesNotExist:
+        return f"#{fk_id}"
+    return str(related) if related is not None else f"#{fk_id}"
+
+
 def snapshot(obj):
     """The object's concrete field values as JSON-friendly data; foreign keys as their text."""
     data = {}
@@ -40,19 +54,18 @@ def snapshot(obj):
         if f.name in SKIP_FIELDS or f.primary_key:
             continue
         if isinstance(f, models.ForeignKey):
-            fk_id = getattr(obj, f.attname)
-            if fk_id is None:
-                data[f.name] = None
-            else:
-                # Cached related objects cost nothing; otherwise keep the id rather than query.
-                cached = f.get_cached_value(obj, None) if f.is_cached(obj) else None
-                data[f.name] = str(cached) if cached is not None else f"#{fk_id}"
-        else:
-            data[f.name] = _jsonable(f.value_from_object(obj))
+            data[f.name] = _related_text(obj, f)
+            continue
+        value = f.value_from_object(obj)
+        if isinstance(f, models.DecimalField) and isinstance(value, Decimal) and value.is_finite():
+            # "12.5" from a form and "12.50" from the database are the same amount.
+            value = value.quantize(Decimal(1).scaleb(-f.decimal_places))
+        data[f.name] = _jsonable(value)
     return data
 
 
 def diff(before, after):
+    """{field: [before, after]} for every field whose value differs."""
     keys = set(before) | set(after)
     return {k: [before.get(k), after.get(k)] for k in sorted(keys) if before.get(k) != after.get(k)}
 
@@ -75,6 +88,9 @@ def changelog_record(*, actor, obj, action, before=None, after=None, school=None
             return None
     if school is None:
         school = getattr(obj, "school", None)
+    if action == ChangeAction.DELETE and school is obj:
+        # A deleted node is its own owner; keep the record with the node above it.
+        school = getattr(obj, "parent", None)
     return ChangeLogEntry.objects.create(
         school=school if getattr(school, "pk", None) else None,
         content_type=ContentType.objects.get_for_model(obj.__class__),

@@ -94,6 +94,8 @@ class ObjectListView(ScopedViewMixin, View):
         if request.GET.get("export") == "xlsx":
             if not access.has_perm(request.user, "core.export", scope):
                 raise PermissionDenied
+            # The export keeps the page's sorting but takes every row, not just one page.
+            RequestConfig(request, paginate=False).configure(table)
             data = table_to_xlsx(table, str(self.model._meta.verbose_name_plural))
             response = HttpResponse(
                 data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

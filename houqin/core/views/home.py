@@ -8,13 +8,26 @@ from django.views import View
 
 from .. import access
 from ..middleware import set_scope
-from ..selectors import scope_totals
+from ..models import SchoolKind
+from ..selectors.org import rooms_in_care, scope_overview
 
 
 class HomeView(LoginRequiredMixin, View):
+    """A school user sees their school; a district user the district's totals and one row per
+    school (the district-wide view), until they switch to one school."""
+
     def get(self, request):
         scope = request.scope
-        ctx = {"totals": scope_totals(scope=scope, user=request.user) if scope else None}
+        user = request.user
+        ctx = {"totals": None}
+        if scope:
+            ctx.update(
+                totals=scope_overview(scope=scope, user=user),
+                is_district=scope.kind in (SchoolKind.DISTRICT, SchoolKind.BUREAU),
+                show_rooms=access.has_perm(user, "core.view_room", scope),
+                show_people=access.has_perm(user, "core.view_membership", scope),
+                my_rooms=list(rooms_in_care(user=user, scope=scope)[:20]),
+            )
         return render(request, "core/home.html", ctx)
 
 
