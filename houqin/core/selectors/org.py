@@ -6,6 +6,7 @@ from collections import defaultdict
 from django.apps import apps
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .. import access
 from ..models import (
@@ -67,6 +68,22 @@ def app_name(label):
         return label
 
 
+ACTION_LABELS = {
+    "view": gettext_lazy("View"),
+    "add": gettext_lazy("Add"),
+    "change": gettext_lazy("Change"),
+    "delete": gettext_lazy("Delete"),
+}
+
+
+def model_name(app_label, name):
+    """A model's verbose name for a permission pattern, or the raw name when unknown."""
+    try:
+        return str(apps.get_model(app_label, name)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return name
+
+
 def pattern_description(pattern):
     """A role's permission pattern in words: "core.view_room" → its catalogue label,
     "*.view_*" → "View: every app", "assets.*" → "Everything: Assets"."""
@@ -79,9 +96,11 @@ def pattern_description(pattern):
     if action in ("*", ""):
         what = _("Everything")
     elif action.endswith("_*") and "*" not in action[:-2]:
-        what = _("%(action)s anything") % {"action": action[:-2].replace("_", " ").capitalize()}
+        verb = action[:-2]
+        label = ACTION_LABELS.get(verb) or verb.replace("_", " ").capitalize()
+        what = _("%(action)s anything") % {"action": label}
     elif action.startswith("*_") and "*" not in action[2:]:
-        what = _("Every action on %(model)s") % {"model": action[2:]}
+        what = _("Every action on %(model)s") % {"model": model_name(app, action[2:])}
     else:
         what = _("Matching %(pattern)s") % {"pattern": action}
     return f"{what}: {where}"

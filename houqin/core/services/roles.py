@@ -5,8 +5,10 @@ A district or school administrator changes what a role may do in their subtree b
 RolePermissionOverride at their node; access.py resolves them along the tree, nearest wins.
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .. import access
@@ -25,15 +27,18 @@ def roles_ensure_defaults():
     are kept; only a new role gets the default patterns.
     """
     created = []
-    for order, (code, name, patterns) in enumerate(DEFAULT_ROLES):
+    # Names are stored in the site's language (Chinese by default), whatever the caller's is.
+    with translation.override(settings.LANGUAGE_CODE):
+        names = [(code, str(name), patterns) for code, name, patterns in DEFAULT_ROLES]
+    for order, (code, name, patterns) in enumerate(names):
         role = Role.objects.filter(code=code).first()
         if role is None:
             created.append(
-                Role.objects.create(code=code, name=str(name), permissions=list(patterns), sort_order=order)
+                Role.objects.create(code=code, name=name, permissions=list(patterns), sort_order=order)
             )
             continue
-        if role.name != str(name) or role.sort_order != order:
-            role.name = str(name)
+        if role.name != name or role.sort_order != order:
+            role.name = name
             role.sort_order = order
             role.save(update_fields=["name", "sort_order"])
     return created

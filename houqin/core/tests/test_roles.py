@@ -81,7 +81,8 @@ def test_roles_ensure_defaults_is_idempotent_and_keeps_edits(db):
     teacher.save()
     assert roles_ensure_defaults() == []
     teacher.refresh_from_db()
-    assert (teacher.name, teacher.permissions) == ("Teacher", ["core.view_room"])
+    # Names are refreshed in the site language (Chinese); edited permissions stay.
+    assert (teacher.name, teacher.permissions) == ("教师", ["core.view_room"])
     assert Role.objects.count() == len(DEFAULT_ROLES)
     assert [r.code for r in Role.objects.all()][:3] == ["admin", "district_supervisor", "principal"]
 
