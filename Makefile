@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export HOUQIN_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test demo serve worker lint format migrations browser-deps bench clean
+.PHONY: run test demo serve worker lint format migrations browser-deps ci bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,8 @@ run: $(VENV)/.installed
 	$(BIN)/houqin demo
 	$(BIN)/houqin serve
 
-## The whole test suite (SQLite; PostgreSQL when HOUQIN_TEST_DATABASE_URL is set)
+## The whole test suite (SQLite; PostgreSQL when HOUQIN_TEST_DATABASE_URL is set). The browser
+## tests (marker `browser`) are part of it; without /usr/bin/chromium they are skipped, saying so.
 test: $(VENV)/.installed
 	$(BIN)/pytest -n 2 --dist loadfile -q $(PYTEST_ARGS)
 
@@ -42,6 +43,14 @@ format: $(VENV)/.installed
 
 migrations: $(VENV)/.installed
 	$(BIN)/houqin makemigrations --check --dry-run
+
+## Debian packages for the browser tests and Chinese PDFs (run as root)
+browser-deps:
+	apt-get install -y --no-install-recommends chromium fonts-noto-cjk
+
+## What CI runs: lint, checks, tests on SQLite and PostgreSQL, a demo smoke test
+ci:
+	.ci/run
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench.run

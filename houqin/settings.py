@@ -36,9 +36,14 @@ def _secret_key():
     if env("HOUQIN_SECRET_KEY"):
         return env("HOUQIN_SECRET_KEY")
     path = DATA_DIR / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+    try:
+        # Private (0600) from the first byte; O_EXCL: a second process never overwrites the key.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(50))
     return path.read_text().strip()
 
 
@@ -67,6 +72,10 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "houqin.core",
+    "houqin.maintenance",
+    "houqin.assets",
+    "houqin.supplies",
+    "houqin.procurement",
 ]
 
 MIDDLEWARE = [
@@ -267,6 +276,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The schema and docs describe every endpoint: for logged-in users only.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
 DJANGO_TABLES2_TEMPLATE = "core/tables/table.html"

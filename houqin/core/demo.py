@@ -9,11 +9,14 @@ The names come from the central school's new-semester logistics work plan (é»„ç«
 """
 
 import datetime
+import importlib
+import importlib.util
 import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -428,6 +431,20 @@ def build_demo():
     return DemoResult(
         created=created, district=district, logins=demo_logins(), teachers=_class_head_count(district)
     )
+
+
+def app_demo_builders():
+    """(app config, build_demo) of every other installed Houqin app with a `demo` module, in
+    INSTALLED_APPS order: an app's demo may use what the apps before it created. Each
+    `build_demo(district, actor=None)` adds the app's records to the district once."""
+    builders = []
+    for config in apps.get_app_configs():
+        if config.label == "core" or not config.name.startswith("houqin."):
+            continue
+        if importlib.util.find_spec(f"{config.name}.demo") is None:
+            continue
+        builders.append((config, importlib.import_module(f"{config.name}.demo").build_demo))
+    return builders
 
 
 @contextmanager

@@ -26,4 +26,11 @@ def compile_catalogues(source_dir: Path, target_dir: Path):
 
 
 def ensure_compiled():
-    compile_catalogues(settings.BASE_DIR / "locale", settings.HOUQIN_COMPILED_LOCALE_DIR)
+    compiled = compile_catalogues(settings.BASE_DIR / "locale", settings.HOUQIN_COMPILED_LOCALE_DIR)
+    if compiled:
+        # A catalogue read before this compile (by an app's start-up code) would stay
+        # untranslated for the life of the process: forget what was loaded.
+        from django.utils.translation import trans_real
+
+        trans_real._translations = {}
+        trans_real._default = None

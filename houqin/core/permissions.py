@@ -57,6 +57,8 @@ VIEW_ALL = "*.view_*"
 EDIT_CORE_PLACES = ["core.*_campus", "core.*_building", "core.*_room", "core.*_department"]
 # Anyone who works at a school may report a fault (报修); auditors only read.
 REPORT_REPAIR = "maintenance.add_repairrequest"
+# Anyone who works at a school may ask the store for supplies (领用).
+ASK_SUPPLIES = ["supplies.add_requisition", "supplies.view_requisition"]
 
 # code, Chinese name via gettext, default permission patterns. Order is the display order.
 DEFAULT_ROLES = [
@@ -80,6 +82,7 @@ DEFAULT_ROLES = [
         "principal",
         _("Principal"),
         [
+            *ASK_SUPPLIES,
             REPORT_REPAIR,
             VIEW_ALL,
             "core.export",
@@ -125,25 +128,36 @@ DEFAULT_ROLES = [
     (
         "logistics_staff",
         _("Logistics staff"),
-        [VIEW_ALL, "core.submit_request", "core.add_attachment", "maintenance.*", "facilities.*"],
+        [
+            *ASK_SUPPLIES,
+            VIEW_ALL,
+            "core.submit_request",
+            "core.add_attachment",
+            "maintenance.*",
+            "facilities.*",
+        ],
     ),
-    ("repair_worker", _("Repair worker"), ["core.view_*", "maintenance.*", "core.add_attachment"]),
+    (
+        "repair_worker",
+        _("Repair worker"),
+        [*ASK_SUPPLIES, "core.view_*", "maintenance.*", "core.add_attachment"],
+    ),
     (
         "canteen_manager",
         _("Canteen manager"),
-        [REPORT_REPAIR, VIEW_ALL, "core.submit_request", "core.add_attachment", "canteen.*"],
+        [*ASK_SUPPLIES, REPORT_REPAIR, VIEW_ALL, "core.submit_request", "core.add_attachment", "canteen.*"],
     ),
     (
         "safety_officer",
         _("Safety officer"),
-        [REPORT_REPAIR, VIEW_ALL, "core.submit_request", "core.add_attachment", "safety.*"],
+        [*ASK_SUPPLIES, REPORT_REPAIR, VIEW_ALL, "core.submit_request", "core.add_attachment", "safety.*"],
     ),
     (
         "accountant",
         _("Accountant"),
-        [REPORT_REPAIR, VIEW_ALL, "core.export", "core.submit_request", "finance.*"],
+        [*ASK_SUPPLIES, REPORT_REPAIR, VIEW_ALL, "core.export", "core.submit_request", "finance.*"],
     ),
-    ("cashier", _("Cashier"), [REPORT_REPAIR, VIEW_ALL, "finance.view_*", "finance.pay_*"]),
+    ("cashier", _("Cashier"), [*ASK_SUPPLIES, REPORT_REPAIR, VIEW_ALL, "finance.view_*", "finance.pay_*"]),
     ("auditor", _("Auditor"), [VIEW_ALL, "core.export", "core.view_changelog"]),
     (
         "teacher",

@@ -53,7 +53,7 @@ class Kind:
     JSON = "json"  # a table: bands, lists, per-category lives
 
     CHOICES = [
-        (DECIMAL, _("Number")),
+        (DECIMAL, _("Decimal number")),
         (INTEGER, _("Whole number")),
         (BOOLEAN, _("Yes/no")),
         (TEXT, _("Text")),

@@ -23,7 +23,7 @@ Later apps add their records by appending a step, a function of the ScaleContext
     SCALE_STEPS.append(scale_assets)
 
 `seed_scale` imports every installed app's `scale` module first, then runs the steps in order
-inside one transaction.
+inside one transaction; `houqin seed-scale --core-only` runs only core's (CORE_STEPS).
 """
 
 import datetime
@@ -90,7 +90,7 @@ GIVEN = [
     "玉梅",
 ]
 GRADES = ["一年级", "二年级", "三年级", "四年级", "五年级", "六年级"]
-# The people of a school, in order; any further ones are teachers.
+# The people of a school, in this order and always all of them; any further ones are teachers.
 SCHOOL_ROLES = [
     "principal",
     "head_of_logistics",
@@ -370,20 +370,28 @@ def scale_semesters(ctx):
 
 
 # Core's steps first; other apps append theirs from their own `scale` module.
-SCALE_STEPS = [scale_tree, scale_people, scale_places, scale_semesters]
+CORE_STEPS = (scale_tree, scale_people, scale_places, scale_semesters)
+SCALE_STEPS = list(CORE_STEPS)
 
 
-def seed_scale(*, schools, rooms_per_school=40, users_per_school=12, schools_per_district=25, stdout=None):
-    """Create the synthetic city in one transaction and return its ScaleContext (with counts)."""
+def seed_scale(
+    *, schools, rooms_per_school=40, users_per_school=12, schools_per_district=25, stdout=None, steps=None
+):
+    """Create the synthetic city in one transaction and return its ScaleContext (with counts).
+
+    `steps` defaults to SCALE_STEPS (core's and every app's); CORE_STEPS seeds the organisation,
+    people, places and semesters only. Every school has at least one person per SCHOOL_ROLES
+    entry, in that order, so later steps can rely on `ctx.people[school_id][1]` being the head
+    of logistics."""
     errors = {}
     if schools < 1:
         errors["schools"] = _("At least one school.")
     if rooms_per_school < 1:
         errors["rooms_per_school"] = _("At least one room per school.")
-    if users_per_school < 2:
-        errors["users_per_school"] = _(
-            "At least two people per school (a principal and a head of logistics)."
-        )
+    if users_per_school < len(SCHOOL_ROLES):
+        errors["users_per_school"] = _("At least %(n)s people per school, one for each role.") % {
+            "n": len(SCHOOL_ROLES)
+        }
     if schools_per_district < 1:
         errors["schools_per_district"] = _("At least one school per district.")
     if not errors and scale_exists():
@@ -393,6 +401,8 @@ def seed_scale(*, schools, rooms_per_school=40, users_per_school=12, schools_per
     if errors:
         raise ValidationError(errors)
     autodiscover_modules("scale")
+    if steps is None:
+        steps = SCALE_STEPS
     ctx = ScaleContext(
         schools_count=schools,
         rooms_per_school=rooms_per_school,
@@ -402,7 +412,7 @@ def seed_scale(*, schools, rooms_per_school=40, users_per_school=12, schools_per
         password_hash=make_password(PASSWORD),
     )
     with transaction.atomic():
-        for step in SCALE_STEPS:
+        for step in steps:
             started = time.perf_counter()
             step(ctx)
             ctx.log(f"{step.__name__}: {time.perf_counter() - started:.2f} s")

@@ -55,8 +55,10 @@ class ScopedModelForm(forms.ModelForm):
         scope_field_querysets(self.fields, user, school)
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, forms.DateInput):
+            if isinstance(widget, forms.DateInput) and not isinstance(widget, forms.DateTimeInput):
+                # <input type="date"> only understands ISO dates, whatever the language's format.
                 widget.input_type = "date"
+                widget.format = "%Y-%m-%d"
 
     def service_data(self):
         """Cleaned data for the service: model fields only (the service does the saving)."""

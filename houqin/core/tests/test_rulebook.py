@@ -153,7 +153,8 @@ def test_import_has_no_side_effects():
         text=True,
         check=True,
     )
-    assert int(out.stdout) == len(RULES)
+    # Without Django set up only core's own catalogue loads (the apps add theirs in ready()).
+    assert 100 <= int(out.stdout) <= len(RULES)
 
 
 # --- resolution along the tree ----------------------------------------------------------------

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils.module_loading import autodiscover_modules
 
 from houqin.core import access, scale
 from houqin.core.models import (
@@ -37,7 +38,9 @@ def counts():
 
 @pytest.fixture
 def city():
-    return scale.seed_scale(schools=3, rooms_per_school=20, users_per_school=8, schools_per_district=2)
+    return scale.seed_scale(
+        schools=3, rooms_per_school=20, users_per_school=8, schools_per_district=2, steps=scale.CORE_STEPS
+    )
 
 
 def test_counts(city):
@@ -149,7 +152,7 @@ def test_rooms_people_and_scoping(city):
 def test_second_seed_is_refused_and_changes_nothing(city):
     before = counts()
     with pytest.raises(ValidationError) as exc:
-        scale.seed_scale(schools=2)
+        scale.seed_scale(schools=2, steps=scale.CORE_STEPS)
     assert exc.value.message_dict == {"schools": ["The scale city (code SC) is already in this database."]}
     assert counts() == before
 
@@ -159,26 +162,30 @@ def test_second_seed_is_refused_and_changes_nothing(city):
     [
         ({"schools": 0}, "schools"),
         ({"schools": 2, "rooms_per_school": 0}, "rooms_per_school"),
-        ({"schools": 2, "users_per_school": 1}, "users_per_school"),
+        ({"schools": 2, "users_per_school": 6}, "users_per_school"),
         ({"schools": 2, "schools_per_district": 0}, "schools_per_district"),
     ],
 )
 def test_bad_options_change_nothing(kwargs, field):
     before = counts()
     with pytest.raises(ValidationError) as exc:
-        scale.seed_scale(**kwargs)
+        scale.seed_scale(**kwargs, steps=scale.CORE_STEPS)
     assert list(exc.value.message_dict) == [field]
     assert counts() == before
 
 
 def test_later_apps_append_steps(monkeypatch):
+    # Every app's scale module is imported (and has appended its steps) before the list is
+    # replaced for this test, so no app appends to the replacement.
+    autodiscover_modules("scale")
+    assert scale.SCALE_STEPS[: len(scale.CORE_STEPS)] == list(scale.CORE_STEPS)
     seen = []
 
     def scale_extra(ctx):
         seen.append((len(ctx.schools), ctx.rooms_per_school, Room.objects.count()))
 
-    monkeypatch.setattr(scale, "SCALE_STEPS", [*scale.SCALE_STEPS, scale_extra])
-    scale.seed_scale(schools=2, rooms_per_school=3, users_per_school=2)
+    monkeypatch.setattr(scale, "SCALE_STEPS", [*scale.CORE_STEPS, scale_extra])
+    scale.seed_scale(schools=2, rooms_per_school=3, users_per_school=7)
     # The appended step runs last, after the core steps have created the rooms.
     assert seen == [(2, 3, 6)]
 
@@ -209,12 +216,28 @@ def test_semesters_around(day, expected):
     assert got == expected
 
 
-def test_command():
+def test_command_core_only():
     out = StringIO()
-    call_command("seed_scale", schools=2, rooms_per_school=4, users_per_school=3, stdout=out)
-    text = out.getvalue()
-    assert f"{'core.Room':24} {8:>9}" in text
-    assert "Seeded 2 schools in 1 districts" in text
+    call_command("seed_scale", schools=2, rooms_per_school=4, users_per_school=7, core_only=True, stdout=out)
+    lines = out.getvalue().splitlines()
+    assert [line.split(":")[0] for line in lines[:4]] == [
+        "scale_tree",
+        "scale_people",
+        "scale_places",
+        "scale_semesters",
+    ]
+    assert [line.split() for line in lines[4:12]] == [
+        ["core.Building", "10"],
+        ["core.Campus", "2"],
+        ["core.Department", "10"],
+        ["core.Membership", "17"],
+        ["core.Room", "8"],
+        ["core.School", "2"],
+        ["core.Semester", "2"],
+        ["core.User", "17"],
+    ]
+    assert lines[12].startswith("Seeded 2 schools in 1 districts in ")
+    assert lines[12].endswith(" s. City-wide login: sc_city / houqin2026")
     assert School.objects.filter(kind=SchoolKind.SCHOOL).count() == 2
     with pytest.raises(CommandError, match=r"The scale city \(code SC\) is already in this database\."):
-        call_command("seed_scale", schools=2, stdout=StringIO())
+        call_command("seed_scale", schools=2, core_only=True, stdout=StringIO())

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from .. import access
+from ..models import Attachment
 from ..selectors.changelog import attachment_can_delete, attachment_get, attachment_target, attachments_for
 from ..services.attachments import (
     attachment_add,
@@ -100,6 +101,8 @@ class AttachmentUploadView(LoginRequiredMixin, View):
 class AttachmentDownloadView(LoginRequiredMixin, View):
     """The file itself: pictures shown inline, everything else downloaded."""
 
+    leak_model = Attachment  # the route-walking leak test aims <pk> at an attachment
+
     def get(self, request, pk):
         attachment = attachment_get(user=request.user, pk=pk)
         try:
@@ -121,6 +124,8 @@ class AttachmentDownloadView(LoginRequiredMixin, View):
 class AttachmentThumbnailView(LoginRequiredMixin, View):
     """A small JPEG of a picture, for the list of attachments."""
 
+    leak_model = Attachment
+
     def get(self, request, pk):
         attachment = attachment_get(user=request.user, pk=pk)
         if not attachment.is_image:
@@ -137,6 +142,8 @@ class AttachmentThumbnailView(LoginRequiredMixin, View):
 
 
 class AttachmentDeleteView(LoginRequiredMixin, View):
+    leak_model = Attachment
+
     def post(self, request, pk):
         user = request.user
         attachment = attachment_get(user=user, pk=pk)

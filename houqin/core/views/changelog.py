@@ -84,6 +84,7 @@ def _target_url(user, entry):
 
 class ChangeLogDetailView(LoginRequiredMixin, View):
     template_name = "core/changelog/detail.html"
+    leak_model = ChangeLogEntry  # the route-walking leak test aims <pk> at an entry
 
     def get(self, request, pk):
         user = request.user

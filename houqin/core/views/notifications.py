@@ -12,6 +12,7 @@ from django.urls import path
 from django.utils.translation import ngettext
 from django.views import View
 
+from ..models import Notification
 from ..selectors.notifications import notification_list, notification_unread_count
 from ..services.notifications import notification_mark_all_read, notification_mark_read
 
@@ -41,6 +42,7 @@ class NotificationOpenView(LoginRequiredMixin, View):
     """Opening a notification marks it read, then follows its link if it stays on this site."""
 
     template_name = "core/notifications/detail.html"
+    leak_model = Notification  # the route-walking leak test aims <pk> at a notification
 
     def get(self, request, pk):
         notification = get_object_or_404(notification_list(user=request.user), pk=pk)

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from houqin.core.scale import CITY_USERNAME, PASSWORD, seed_scale
+from houqin.core.scale import CITY_USERNAME, CORE_STEPS, PASSWORD, seed_scale
 
 
 class Command(BaseCommand):
@@ -17,8 +17,15 @@ class Command(BaseCommand):
         parser.add_argument("--rooms-per-school", type=int, default=40)
         parser.add_argument("--users-per-school", type=int, default=12)
         parser.add_argument("--schools-per-district", type=int, default=25)
+        parser.add_argument(
+            "--core-only",
+            action="store_true",
+            help="Only the organisation, people, places and semesters (no other app's records).",
+        )
 
-    def handle(self, *args, schools, rooms_per_school, users_per_school, schools_per_district, **options):
+    def handle(
+        self, *args, schools, rooms_per_school, users_per_school, schools_per_district, core_only, **options
+    ):
         call_command("migrate", interactive=False, verbosity=0)
         started = time.perf_counter()
         try:
@@ -28,11 +35,13 @@ class Command(BaseCommand):
                 users_per_school=users_per_school,
                 schools_per_district=schools_per_district,
                 stdout=self.stdout,
+                steps=CORE_STEPS if core_only else None,
             )
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages))
+        width = max(map(len, ctx.counts))
         for label, n in sorted(ctx.counts.items()):
-            self.stdout.write(f"{label:24} {n:>9}")
+            self.stdout.write(f"{label:{width}}  {n:>9}")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Seeded {schools} schools in {len(ctx.districts)} districts in "

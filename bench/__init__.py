@@ -1,0 +1,1 @@
+"""Benchmarks of Houqin against a large synthetic city (`python -m bench.run`)."""

@@ -1,0 +1,3 @@
+from houqin.core.routing import api_router
+
+urlpatterns = [*api_router("supplies").urls]

@@ -1,0 +1,72 @@
+"""What the supplies pages share: POST actions on one object through a service."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views import View
+
+from houqin.core import access
+from houqin.core.views.generic import ScopedViewMixin
+
+
+def error_text(exc_or_form):
+    """One line from a ValidationError or a form's errors, for a flash message."""
+    if isinstance(exc_or_form, ValidationError):
+        return " ".join(exc_or_form.messages)
+    parts = []
+    for field, errors in exc_or_form.errors.items():
+        label = exc_or_form.fields[field].label if field in exc_or_form.fields else ""
+        parts += [f"{label}: {e}" if label else str(e) for e in errors]
+    return " ".join(parts)
+
+
+class NoForm:
+    cleaned_data = {}
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def is_valid(self):
+        return True
+
+
+class ObjectActionView(ScopedViewMixin, View):
+    """POST a form to act on one object through a service, then back to the object's page with a
+    message. The permission is checked before the form is read: someone who may not act gets
+    403 whatever they send (404 for another school's object)."""
+
+    perm = None
+    form_class = NoForm
+    success_message = ""
+    http_method_names = ["post"]
+
+    def allowed(self, obj):
+        return access.has_perm(self.request.user, self.perm, obj.school)
+
+    def get_form(self, obj):
+        return self.form_class(self.request.POST)
+
+    def perform(self, obj, data):
+        raise NotImplementedError
+
+    def next_url(self, obj):
+        return obj.get_absolute_url()
+
+    def post(self, request, *args, **kwargs):
+        obj = self.get_object()
+        if not self.allowed(obj):
+            raise PermissionDenied
+        form = self.get_form(obj)
+        if not form.is_valid():
+            messages.error(request, error_text(form))
+            return redirect(self.next_url(obj))
+        try:
+            self.perform(obj, form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+        else:
+            messages.success(request, self.success_message or _("Saved."))
+            if getattr(self, "redirect_to", None):
+                return redirect(self.redirect_to)
+        return redirect(self.next_url(obj))
