@@ -49,13 +49,25 @@ def parse_args(argv=None):
     return p.parse_args(argv)
 
 
-def prepare_database(args):
-    """Point the settings at the benchmark database, creating (or emptying) it as asked."""
+def migrate():
+    """Bring the benchmark database to the current schema."""
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def prepare_database(args, sqlite_name=None):
+    """Point the settings at the benchmark database, creating (or emptying) it as asked.
+
+    Shared by every benchmark: `args` needs database, reseed and schools; without --database
+    each benchmark keeps its own SQLite file under bench/out/ (`sqlite_name`)."""
     OUT.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("HOUQIN_DATA_DIR", str(OUT / "data"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "houqin.settings")
     if not args.database:
-        path = OUT / f"scale-{args.schools}{'-core' if args.core_only else ''}.sqlite3"
+        if sqlite_name is None:
+            sqlite_name = f"scale-{args.schools}{'-core' if getattr(args, 'core_only', False) else ''}"
+        path = OUT / f"{sqlite_name}.sqlite3"
         if args.reseed:
             for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
                 p.unlink(missing_ok=True)
@@ -84,13 +96,12 @@ def prepare_database(args):
 
 def seed(args):
     """Seed the city unless the database holds it already; refuse a city of another size."""
-    from django.core.management import call_command
     from django.db import connection
 
     from houqin.core.models import School, SchoolKind
     from houqin.core.scale import BUREAU_CODE, CORE_STEPS, scale_exists, seed_scale
 
-    call_command("migrate", interactive=False, verbosity=0)
+    migrate()
     if scale_exists():
         bureau = School.objects.get(code=BUREAU_CODE)
         have = School.objects.in_scope(bureau).filter(kind=SchoolKind.SCHOOL).count()

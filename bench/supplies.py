@@ -23,7 +23,6 @@ import http.client
 import json
 import logging
 import math
-import os
 import statistics
 import sys
 import threading
@@ -32,7 +31,7 @@ from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 
-from bench.run import BACKEND, OUT, measure, print_markdown, print_plain
+from bench.run import BACKEND, measure, migrate, prepare_database, print_markdown, print_plain
 
 CORE_STEPS = ("scale_tree", "scale_people", "scale_places", "scale_semesters")
 
@@ -50,36 +49,6 @@ def parse_args(argv=None):
     return p.parse_args(argv)
 
 
-def prepare_database(args):
-    OUT.mkdir(parents=True, exist_ok=True)
-    os.environ.setdefault("HOUQIN_DATA_DIR", str(OUT / "data"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "houqin.settings")
-    if args.database:
-        from bench.run import prepare_database as prepare_postgres
-
-        prepare_postgres(argparse.Namespace(database=args.database, reseed=args.reseed, schools=args.schools))
-        return
-    path = OUT / f"supplies-{args.schools}.sqlite3"
-    if args.reseed:
-        for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-            p.unlink(missing_ok=True)
-    os.environ["HOUQIN_DATABASE_URL"] = f"sqlite:///{path}"
-
-
-def create_tables():
-    """Migrate; while some apps have no migrations written yet (they are generated when the work
-    is merged), create every table straight from the models instead, as the tests do."""
-    from django.apps import apps
-    from django.conf import settings
-    from django.core.management import call_command
-
-    try:
-        call_command("migrate", run_syncdb=True, interactive=False, verbosity=0)
-    except ValueError:  # "Dependency on app with no migrations"
-        settings.MIGRATION_MODULES = {config.label: None for config in apps.get_app_configs()}
-        call_command("migrate", run_syncdb=True, interactive=False, verbosity=0)
-
-
 def seed(args):
     """The city's core rows and the supplies ledger, unless the database holds them already."""
     from django.contrib.auth.hashers import make_password
@@ -89,7 +58,7 @@ def seed(args):
     from houqin.supplies.models import StockMovement
     from houqin.supplies.scale import scale_supplies
 
-    create_tables()
+    migrate()
     if scale.scale_exists():
         if not StockMovement.objects.exists():
             sys.exit("This database holds a city without a stock ledger; add --reseed.")
@@ -376,7 +345,7 @@ def describe(args, seeded, counts):
 
 def main(argv=None):
     args = parse_args(argv)
-    prepare_database(args)
+    prepare_database(args, sqlite_name=f"supplies-{args.schools}")
     import django
 
     django.setup()
