@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from houqin.core import access
+from houqin.core.views.actions import NoForm, ObjectActionView
 from houqin.core.views.generic import ObjectDetailView, ScopedViewMixin
 
 from ..choices import OPEN_ORDER_STATUSES, OrderStatus
@@ -22,7 +23,6 @@ from ..services.orders import (
     work_order_photo_add,
     work_order_start,
 )
-from .base import ObjectActionView
 
 
 class WorkOrderDetailView(ObjectDetailView):
@@ -76,16 +76,6 @@ class WorkOrderAssignView(ObjectActionView):
         self.success_message = _("Assigned to %(worker)s.") % {
             "worker": data["assignee"].display_name if data["assignee"] else data["contractor_name"]
         }
-
-
-class NoForm:
-    cleaned_data = {}
-
-    def __init__(self, *args, **kwargs):
-        pass
-
-    def is_valid(self):
-        return True
 
 
 class WorkOrderStartView(ObjectActionView):

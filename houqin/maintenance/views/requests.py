@@ -13,6 +13,7 @@ from django.views import View
 from houqin.core import access
 from houqin.core.models import Room
 from houqin.core.permissions import model_perm
+from houqin.core.views.actions import ObjectActionView
 from houqin.core.views.generic import ObjectDetailView, ScopedViewMixin, apply_validation_error
 
 from ..choices import RequestStatus
@@ -28,7 +29,6 @@ from ..services.requests import (
     repair_request_reopen,
     repair_request_submit,
 )
-from .base import ObjectActionView
 
 
 def report_assets(user, scope):

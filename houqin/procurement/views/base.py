@@ -7,18 +7,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from houqin.core import access
+from houqin.core.views.actions import error_text
 from houqin.core.views.generic import ScopedViewMixin, apply_validation_error
-
-
-def error_text(exc_or_form):
-    """One line from a ValidationError or a form's errors, for a flash message."""
-    if isinstance(exc_or_form, ValidationError):
-        return " ".join(exc_or_form.messages)
-    parts = []
-    for field, errors in exc_or_form.errors.items():
-        label = exc_or_form.fields[field].label if field in exc_or_form.fields else ""
-        parts += [f"{label}: {e}" if label else str(e) for e in errors]
-    return " ".join(parts)
 
 
 class ObjectActionView(ScopedViewMixin, View):

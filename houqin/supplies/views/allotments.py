@@ -10,6 +10,7 @@ from django.views import View
 
 from houqin.core import access
 from houqin.core.permissions import model_perm
+from houqin.core.views.actions import ObjectActionView, error_text
 from houqin.core.views.generic import ObjectDetailView, ScopedViewMixin, apply_validation_error
 
 from ..choices import TargetStatus
@@ -26,7 +27,6 @@ from ..services.allotments import (
     kit_create,
     kit_update,
 )
-from .base import ObjectActionView, error_text
 
 
 class KitEditView(ScopedViewMixin, View):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from houqin.core import access
+from houqin.core.views.actions import ObjectActionView, error_text
 from houqin.core.views.generic import ObjectDetailView, ScopedViewMixin, apply_validation_error
 
 from ..choices import ISSUABLE_REQUISITION, RequisitionStatus
@@ -28,7 +29,6 @@ from ..services.requisitions import (
     requisition_submit,
     requisition_update,
 )
-from .base import ObjectActionView, error_text
 
 
 def _may_edit(user, requisition):

@@ -9,6 +9,7 @@ from django.views import View
 from django_tables2 import RequestConfig
 
 from houqin.core import access
+from houqin.core.views.actions import ObjectActionView
 from houqin.core.views.generic import ObjectDetailView, ScopedViewMixin, apply_validation_error
 
 from ..choices import MovementKind
@@ -25,7 +26,6 @@ from ..services.stock import (
     stock_transfer,
 )
 from ..tables import StockBalanceTable
-from .base import ObjectActionView
 
 
 class ItemDetailView(ObjectDetailView):

@@ -1,4 +1,8 @@
-"""What the supplies pages share: POST actions on one object through a service."""
+"""POST-only workflow actions on one object (issue, accept, confirm …), shared by the apps.
+
+The permission is checked before the form is read: someone who may not act gets 403 whatever
+they send (404 for another school's object). The service's refusal comes back as a message on
+the object's page."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -6,8 +10,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views import View
 
-from houqin.core import access
-from houqin.core.views.generic import ScopedViewMixin
+from .. import access
+from .generic import ScopedViewMixin
 
 
 def error_text(exc_or_form):
@@ -22,6 +26,8 @@ def error_text(exc_or_form):
 
 
 class NoForm:
+    """For an action that takes no input: always valid, nothing cleaned."""
+
     cleaned_data = {}
 
     def __init__(self, *args, **kwargs):
@@ -32,22 +38,22 @@ class NoForm:
 
 
 class ObjectActionView(ScopedViewMixin, View):
-    """POST a form to act on one object through a service, then back to the object's page with a
-    message. The permission is checked before the form is read: someone who may not act gets
-    403 whatever they send (404 for another school's object)."""
+    """POST a form to act on one object through a service, then back to the object's page."""
 
     perm = None
     form_class = NoForm
     success_message = ""
+    redirect_to = None
     http_method_names = ["post"]
 
     def allowed(self, obj):
         return access.has_perm(self.request.user, self.perm, obj.school)
 
     def get_form(self, obj):
-        return self.form_class(self.request.POST)
+        return self.form_class(self.request.POST, self.request.FILES)
 
     def perform(self, obj, data):
+        """Call the service with the form's cleaned data (subclasses say which)."""
         raise NotImplementedError
 
     def next_url(self, obj):
@@ -67,6 +73,6 @@ class ObjectActionView(ScopedViewMixin, View):
             messages.error(request, error_text(exc))
         else:
             messages.success(request, self.success_message or _("Saved."))
-            if getattr(self, "redirect_to", None):
+            if self.redirect_to:
                 return redirect(self.redirect_to)
         return redirect(self.next_url(obj))
