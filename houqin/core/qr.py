@@ -1,10 +1,29 @@
 """QR codes drawn locally with segno (no external service): the SVG a room's label carries, and
-the absolute address it encodes, so a phone's camera opens the room's page."""
+the absolute address it encodes, so a phone's camera opens the room's page.
+
+What a room's code opens is for the apps to say: the repairs app makes it the public entry that
+sends a member to the room's page and anyone else to the fault report form. Core cannot import
+an app, so the app plugs its target in here when it is ready (`room_qr_target_set`); without
+one, the code opens the room's own page.
+"""
 
 import io
 
 import segno
 from django.conf import settings
+
+_room_target = None
+
+
+def room_qr_target_set(func):
+    """Make `func(room) -> path` what every room's QR code encodes (called from an AppConfig)."""
+    global _room_target
+    _room_target = func
+
+
+def room_qr_path(room):
+    """The path a room's QR code encodes: the plugged-in target, else the room's page."""
+    return _room_target(room) if _room_target is not None else room.get_absolute_url()
 
 
 def absolute_url(path, request=None):

@@ -129,6 +129,28 @@ class MaterialForm(forms.Form):
     unit_cost = forms.DecimalField(label=_("Unit cost (yuan)"), max_digits=12, decimal_places=2, min_value=0)
 
 
+class StoreMaterialForm(forms.Form):
+    """Take a material from the school's store: one of the balances in stock, and how much."""
+
+    balance = forms.ModelChoiceField(label=_("From the store"), queryset=None)
+    quantity = forms.DecimalField(
+        label=_("Quantity"), max_digits=10, decimal_places=2, min_value=0.01, initial=1
+    )
+
+    def __init__(self, *args, balances, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["balance"].queryset = balances
+        self.fields["balance"].label_from_instance = lambda b: (
+            _("%(item)s (%(store)s, %(quantity)s%(unit)s in stock)")
+            % {
+                "item": b.item,
+                "store": b.store.name,
+                "quantity": format(b.quantity.normalize(), "f"),
+                "unit": b.item.unit,
+            }
+        )
+
+
 class CompleteForm(forms.Form):
     labour_hours = forms.DecimalField(
         label=_("Hours worked"), max_digits=6, decimal_places=2, min_value=0, initial=0

@@ -71,6 +71,18 @@ def balance_list(*, user, scope, filters=None, request=None):
     return filterset.qs if filterset.is_valid() else qs.none()
 
 
+def balances_in_stock(*, school):
+    """What the stores of `school` can hand out now: balances above zero of items and stores in
+    use (for a form that takes from the store, such as a work order's materials)."""
+    return (
+        StockBalance.objects.filter(
+            school=school, quantity__gt=0, item__is_active=True, store__is_active=True
+        )
+        .select_related("item", "store")
+        .order_by("item__name", "item__spec", "store__name")
+    )
+
+
 def balance_get(*, item, store):
     """What `store` holds of `item`: one indexed row, never a sum over the ledger (None: never held)."""
     return StockBalance.objects.filter(item=item, store=store).first()

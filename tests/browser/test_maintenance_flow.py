@@ -17,6 +17,8 @@ from houqin.maintenance.choices import RequestStatus
 from houqin.maintenance.models import InspectionRound, RepairRequest, WorkOrder
 from houqin.maintenance.services.inspections import checklist_create, inspection_plan_create
 from houqin.maintenance.services.public import qr_path
+from houqin.supplies.models import StockBalance
+from houqin.supplies.tests import factories as supplies_factories
 
 from .conftest import open_page
 
@@ -70,7 +72,9 @@ def school(transactional_db, settings, tmp_path):
             "starts_on": last_friday,
         },
     )
-    return {"school": school, "room": room, "friday": last_friday}
+    locks = supplies_factories.item(school, name="球形门锁", unit="把", category="hardware")
+    supplies_factories.receive(school, locks, supplies_factories.store(school, name="维修仓库"), 5, "35.00")
+    return {"school": school, "room": room, "friday": last_friday, "locks": locks}
 
 
 def chinese(text):
@@ -123,13 +127,14 @@ def test_report_assign_repair_confirm_inspect_dashboard(browser, base_url, login
             phone.click(f"#my-orders a[href='{order.get_absolute_url()}']")
         with phone.expect_navigation():
             phone.click("#start-form button[type=submit]")
-        phone.fill("#material-form input[name=item_name]", "球形门锁")
-        phone.fill("#material-form input[name=quantity]", "1")
-        phone.fill("#material-form input[name=unit]", "把")
-        phone.fill("#material-form input[name=unit_cost]", "35.00")
+        balance = StockBalance.objects.get(item=school["locks"])
+        phone.select_option("#store-material-form select[name=balance]", str(balance.pk))
+        phone.fill("#store-material-form input[name=quantity]", "1")
         with phone.expect_navigation():
-            phone.click("#material-form button[type=submit]")
+            phone.click("#store-material-form button[type=submit]")
         assert "球形门锁" in phone.inner_text("#materials")
+        balance.refresh_from_db()
+        assert str(balance.quantity.normalize()) == "4"  # the store's books follow
         phone.fill("#complete-form input[name=labour_hours]", "1")
         phone.fill("#complete-form input[name=note]", "换了新门锁")
         with phone.expect_navigation():

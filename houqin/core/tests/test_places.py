@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from houqin.core.models import Building, ChangeAction, ChangeLogEntry, Role, Room
-from houqin.core.qr import qr_svg_document, qr_svg_inline
+from houqin.core.qr import qr_svg_document, qr_svg_inline, room_qr_path
 from houqin.core.services.places import building_create, building_update, room_create, room_update
 from houqin.core.tests.factories import (
     BuildingFactory,
@@ -166,7 +166,7 @@ def test_room_page_shows_the_room_and_its_qr(client, school_a, head_a, teacher_a
     )
     response = login(client, head_a).get(f"/core/rooms/{room.pk}/")
     assert response.status_code == 200
-    url = f"https://houqin.example.cn/core/rooms/{room.pk}/"
+    url = f"https://houqin.example.cn{room_qr_path(room)}"
     assert response.context["room_url"] == url
     html = response.content.decode()
     assert qr_svg_inline(url) in html
@@ -176,11 +176,21 @@ def test_room_page_shows_the_room_and_its_qr(client, school_a, head_a, teacher_a
     assert f'href="/core/rooms/{room.pk}/qr.svg"' in html
 
 
+def test_room_qr_opens_the_plugged_in_target_else_the_room_page(school_a, building_a, monkeypatch):
+    from houqin.core import qr
+
+    room = RoomFactory(school=school_a, building=building_a)
+    # The repairs app plugs in its public entry (a member goes on to the room's page).
+    assert room_qr_path(room).startswith("/maintenance/r/")
+    monkeypatch.setattr(qr, "_room_target", None)
+    assert room_qr_path(room) == f"/core/rooms/{room.pk}/"
+
+
 def test_room_qr_uses_the_request_host_without_site_url(client, school_a, head_a, building_a, settings):
     settings.SITE_URL = ""
     room = RoomFactory(school=school_a, building=building_a)
     response = login(client, head_a).get(f"/core/rooms/{room.pk}/")
-    assert response.context["room_url"] == f"http://testserver/core/rooms/{room.pk}/"
+    assert response.context["room_url"] == f"http://testserver{room_qr_path(room)}"
 
 
 def test_room_pages_anonymous_forbidden_foreign(client, school_a, head_x, guest_a, building_a):
@@ -201,7 +211,7 @@ def test_room_qr_label_page(client, school_a, head_a, building_a, settings):
     response = login(client, head_a).get(f"/core/rooms/{room.pk}/qr/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert qr_svg_inline(f"https://houqin.example.cn/core/rooms/{room.pk}/") in html
+    assert qr_svg_inline(f"https://houqin.example.cn{room_qr_path(room)}") in html
     assert '<div class="qr-school">黄竹林学校</div>' in html
     assert '<div class="qr-building">教学楼</div>' in html
     assert '<div class="qr-number">305</div>' in html
@@ -216,7 +226,7 @@ def test_room_qr_svg(client, school_a, head_a, building_a, settings):
     assert response.status_code == 200
     assert response["Content-Type"] == "image/svg+xml"
     assert response.content == qr_svg_document(
-        f"https://houqin.example.cn/core/rooms/{room.pk}/", title=str(room)
+        f"https://houqin.example.cn{room_qr_path(room)}", title=str(room)
     )
     assert response.content.startswith(
         b'<?xml version="1.0" encoding="utf-8"?>\n<svg xmlns="http://www.w3.org/2000/svg"'

@@ -9,7 +9,7 @@ from django.views import View
 from .. import access
 from ..models import Building, Room
 from ..permissions import model_perm
-from ..qr import absolute_url, qr_svg_document, qr_svg_inline
+from ..qr import absolute_url, qr_svg_document, qr_svg_inline, room_qr_path
 from ..selectors import object_list
 from ..selectors.org import reading_school, semester_list, semesters_visible
 from .generic import ObjectDetailView, ObjectListView, ScopedViewMixin
@@ -44,7 +44,7 @@ class BuildingDetailView(ObjectDetailView):
 
 class RoomDetailView(ObjectDetailView):
     def extra_context(self, obj):
-        url = absolute_url(obj.get_absolute_url(), self.request)
+        url = absolute_url(room_qr_path(obj), self.request)
         return {"room_url": url, "qr_svg": qr_svg_inline(url)}
 
 
@@ -62,7 +62,7 @@ class RoomQRView(RoomQRMixin, View):
 
     def get(self, request, *args, **kwargs):
         room = self.room()
-        url = absolute_url(room.get_absolute_url(), request)
+        url = absolute_url(room_qr_path(room), request)
         labels = [{"room": room, "url": url, "svg": qr_svg_inline(url)}]
         return render(request, "core/places/room_qr.html", {"labels": labels, "single": True, "object": room})
 
@@ -72,7 +72,7 @@ class RoomQRSvgView(RoomQRMixin, View):
 
     def get(self, request, *args, **kwargs):
         room = self.room()
-        url = absolute_url(room.get_absolute_url(), request)
+        url = absolute_url(room_qr_path(room), request)
         response = HttpResponse(qr_svg_document(url, title=str(room)), content_type="image/svg+xml")
         response["Content-Disposition"] = f'inline; filename="room-{room.pk}.svg"'
         return response
@@ -92,7 +92,7 @@ class RoomQRSheetView(ScopedViewMixin, View):
             rooms = list(filterset.qs.order_by("building__name", "floor", "number")[: QR_SHEET_LIMIT + 1])
             truncated = len(rooms) > QR_SHEET_LIMIT
             for room in rooms[:QR_SHEET_LIMIT]:
-                url = absolute_url(room.get_absolute_url(), request)
+                url = absolute_url(room_qr_path(room), request)
                 labels.append({"room": room, "url": url, "svg": qr_svg_inline(url)})
         ctx = {
             "labels": labels,

@@ -117,8 +117,9 @@ class WorkOrder(SchoolOwned):
 class WorkOrderMaterial(models.Model):
     """A material line of an order: what was taken from the store (or bought) for the repair.
 
-    The line is the order's bill. When the supplies app exists, a line taken from the store will
-    also carry its stock movement (issued through the supplies services)."""
+    The line is the order's bill. A line taken from the store carries its stock movement (the
+    issue made through the supplies services in the same transaction), so the store's ledger
+    and the order agree; removing the line returns the goods to the store."""
 
     order = models.ForeignKey(
         WorkOrder, on_delete=models.CASCADE, related_name="materials", verbose_name=_("work order")
@@ -137,6 +138,14 @@ class WorkOrderMaterial(models.Model):
         verbose_name=_("added by"),
     )
     added_at = models.DateTimeField(_("added at"))
+    stock_movement = models.OneToOneField(
+        "supplies.StockMovement",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="work_order_material",
+        verbose_name=_("issued from the store"),
+    )
 
     class Meta:
         ordering = ["added_at", "id"]

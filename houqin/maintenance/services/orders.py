@@ -15,6 +15,8 @@ from houqin.core.selectors.org import people_of_school
 from houqin.core.services.attachments import attachment_add
 from houqin.core.services.changelog import changelog_record, snapshot
 from houqin.core.services.notifications import notify
+from houqin.supplies.models import StockBalance
+from houqin.supplies.services.stock import stock_issue, stock_return
 
 from ..choices import OPEN_ORDER_STATUSES, EventKind, OrderStatus, PhotoPhase, RequestStatus
 from ..models import WorkOrder, WorkOrderMaterial, WorkOrderPhoto
@@ -192,12 +194,20 @@ def _recost(order):
     order.total_cost = materials + order.labour_cost
 
 
-def work_order_material_add(*, actor, order, item_name, quantity, unit_cost, unit="", at=None):
-    """Record a material used on the repair (a lock from the store, a tap, glass …) as a line of
-    the order; the order's costs follow.
+def _line_written(*, actor, order, line, at):
+    """The bookkeeping every new material line needs: change log, the order's costs, the event
+    the requester sees. Inside the caller's transaction, with the order locked."""
+    changelog_record(actor=actor, obj=line, action=ChangeAction.CREATE, school=order.school)
+    before = snapshot(order)
+    _recost(order)
+    order.save(update_fields=["materials_cost", "total_cost", "updated_at"])
+    changelog_record(actor=actor, obj=order, action=ChangeAction.UPDATE, before=before)
+    event_add(request=order.request, kind=EventKind.MATERIAL, actor=actor, note=str(line), at=at)
 
-    When the supplies app exists, an item taken from the store is issued here too, by calling its
-    stock-issue service inside this transaction, so the store and the order agree."""
+
+def work_order_material_add(*, actor, order, item_name, quantity, unit_cost, unit="", at=None):
+    """Record a material bought or brought for the repair (not from the store: see
+    `work_order_material_take`) as a line of the order; the order's costs follow."""
     require(actor, WORK, order.school)
     at = now_or(at)
     errors = {}
@@ -229,30 +239,80 @@ def work_order_material_add(*, actor, order, item_name, quantity, unit_cost, uni
             added_by=actor,
             added_at=at,
         )
-        changelog_record(actor=actor, obj=line, action=ChangeAction.CREATE, school=order.school)
-        before = snapshot(order)
-        _recost(order)
-        order.save(update_fields=["materials_cost", "total_cost", "updated_at"])
-        changelog_record(actor=actor, obj=order, action=ChangeAction.UPDATE, before=before)
-        event_add(
-            request=order.request,
-            kind=EventKind.MATERIAL,
+        _line_written(actor=actor, order=order, line=line, at=at)
+    return line
+
+
+def work_order_material_take(*, actor, order, balance, quantity, at=None):
+    """Take a material from the school's store for the repair (a lock, a tap): the store issues
+    it through the supplies service, at its average cost, to the order's worker and the room of
+    the fault, and the line carries that issue — one transaction, so the store and the order
+    agree. The worker needs no storekeeper's right: the order is the document it is issued
+    against. "Requested 2, 1 available" when the store holds less; nothing is written then."""
+    require(actor, WORK, order.school)
+    at = now_or(at)
+    errors = {}
+    if not isinstance(balance, StockBalance) or balance.school_id != order.school_id:
+        errors["balance"] = _("Choose an item held in a store of %(school)s.") % {"school": order.school}
+    quantity = _decimal(quantity, "quantity", errors, positive=True, maximum=Decimal("99999999.99"))
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        order = _locked(order)
+        _not_finished(order)
+        item = balance.item
+        movement = stock_issue(
+            school=order.school,
+            item=item,
+            store=balance.store,
+            quantity=quantity,
+            issued_to=order.assignee or actor,
             actor=actor,
-            note=f"{item_name} × {quantity.normalize():f}{unit}",
-            at=at,
+            room=order.request.room,
+            reference=order.request.number,
+            source=order,
+            occurred_at=at,
         )
+        amount = -movement.value
+        line = WorkOrderMaterial.objects.create(
+            order=order,
+            item_name=item.name[:100],
+            quantity=quantity,
+            unit=(item.unit or "")[:10],
+            unit_cost=(amount / quantity).quantize(CENT),
+            amount=amount,
+            added_by=actor,
+            added_at=at,
+            stock_movement=movement,
+        )
+        _line_written(actor=actor, order=order, line=line, at=at)
     return line
 
 
 def work_order_material_remove(*, actor, line, at=None):
-    """Take back a line entered by mistake, while the order is unfinished."""
+    """Take back a line entered by mistake, while the order is unfinished; what came from the
+    store goes back into it (a return of that issue)."""
     order = line.order
     require(actor, WORK, order.school)
     at = now_or(at)
     with transaction.atomic():
         order = _locked(order)
         _not_finished(order)
-        line = WorkOrderMaterial.objects.select_for_update(of=("self",)).get(pk=line.pk, order=order)
+        line = (
+            WorkOrderMaterial.objects.select_for_update(of=("self",))
+            .select_related("stock_movement")
+            .get(pk=line.pk, order=order)
+        )
+        issue = line.stock_movement
+        if issue is not None:
+            stock_return(
+                issue=issue,
+                quantity=-issue.quantity,
+                actor=actor,
+                reason=_("Not used on work order %(number)s.") % {"number": order.request.number},
+                source=order,
+                occurred_at=at,
+            )
         before_line = snapshot(line)
         pk = line.pk
         line.delete()

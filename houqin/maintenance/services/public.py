@@ -112,10 +112,6 @@ def qr_path(obj):
     return reverse("maintenance:qr_target", args=[token])
 
 
-def room_qr_path(room):
-    return qr_path(room)
-
-
 def report_path(obj):
     token = asset_token(obj) if obj._meta.label == "assets.Asset" else room_token(obj)
     return reverse("maintenance:report_public", args=[token])

@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from houqin.core.models import Attachment
+from houqin.core.qr import qr_svg_document, qr_svg_inline
 from houqin.core.services.rules import rule_override_set
 
 from ..models import RepairRequest
@@ -63,6 +64,15 @@ def test_the_qr_target_sends_members_to_the_room_page_and_others_to_the_form(
     client.force_login(head_x, backend=BACKEND)  # logged in, but not of this school
     assert client.get(url)["Location"] == report_url(room_a)
     assert client.get(reverse("maintenance:qr_target", args=["nonsense"])).status_code == 404
+
+
+def test_the_rooms_printed_label_encodes_the_public_entry(client, room_a, head_a, settings):
+    settings.SITE_URL = "https://houqin.example.cn"
+    client.force_login(head_a, backend=BACKEND)
+    html = client.get(reverse("core:room_qr", args=[room_a.pk])).content.decode()
+    assert qr_svg_inline(f"https://houqin.example.cn{qr_path(room_a)}") in html
+    svg = client.get(reverse("core:room_qr_svg", args=[room_a.pk])).content
+    assert svg == qr_svg_document(f"https://houqin.example.cn{qr_path(room_a)}", title=str(room_a))
 
 
 def test_the_public_form_shows_the_room_and_no_one_else(en_client, room_a):

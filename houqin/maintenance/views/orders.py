@@ -9,9 +9,10 @@ from django.views import View
 from houqin.core import access
 from houqin.core.views.actions import NoForm, ObjectActionView
 from houqin.core.views.generic import ObjectDetailView, ScopedViewMixin
+from houqin.supplies.selectors import balances_in_stock
 
 from ..choices import OPEN_ORDER_STATUSES, OrderStatus
-from ..forms import AssignForm, CompleteForm, MaterialForm, PhotoForm
+from ..forms import AssignForm, CompleteForm, MaterialForm, PhotoForm, StoreMaterialForm
 from ..models import WorkOrder, WorkOrderMaterial, WorkOrderPhoto
 from ..permissions import ASSIGN, WORK
 from ..selectors import request_events, worker_orders, workers_for
@@ -20,6 +21,7 @@ from ..services.orders import (
     work_order_complete,
     work_order_material_add,
     work_order_material_remove,
+    work_order_material_take,
     work_order_photo_add,
     work_order_start,
 )
@@ -32,7 +34,7 @@ class WorkOrderDetailView(ObjectDetailView):
         can_work = access.has_perm(user, WORK, obj.school)
         ctx = {
             "request_obj": obj.request,
-            "materials": list(obj.materials.select_related("added_by")),
+            "materials": list(obj.materials.select_related("added_by", "stock_movement__store")),
             "photos": list(WorkOrderPhoto.objects.filter(order=obj).select_related("attachment")),
             "events": request_events(obj.request),
             "can_assign": unfinished and access.has_perm(user, ASSIGN, obj.school),
@@ -51,6 +53,9 @@ class WorkOrderDetailView(ObjectDetailView):
             )
         if ctx["can_work"]:
             ctx["material_form"] = MaterialForm()
+            balances = balances_in_stock(school=obj.school)
+            if balances.exists():
+                ctx["store_form"] = StoreMaterialForm(balances=balances)
             ctx["complete_form"] = CompleteForm(
                 initial={"labour_hours": obj.labour_hours, "labour_cost": obj.labour_cost}
             )
@@ -101,6 +106,22 @@ class WorkOrderMaterialView(ObjectActionView):
             unit_cost=data["unit_cost"],
         )
         self.success_message = _("Recorded: %(line)s.") % {"line": line}
+
+
+class WorkOrderMaterialTakeView(ObjectActionView):
+    perm = WORK
+
+    def get_form(self, obj):
+        return StoreMaterialForm(self.request.POST, balances=balances_in_stock(school=obj.school))
+
+    def perform(self, obj, data):
+        line = work_order_material_take(
+            actor=self.request.user, order=obj, balance=data["balance"], quantity=data["quantity"]
+        )
+        self.success_message = _("Taken from %(store)s: %(line)s.") % {
+            "store": line.stock_movement.store.name,
+            "line": line,
+        }
 
 
 class WorkOrderMaterialRemoveView(ObjectActionView):

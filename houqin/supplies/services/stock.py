@@ -154,6 +154,10 @@ def _source_fields(source):
     return {"source_type": ContentType.objects.get_for_model(source.__class__), "source_id": source.pk}
 
 
+def _source_fields_of(movement):
+    return {"source_type": movement.source_type, "source_id": movement.source_id}
+
+
 # --- locking ---------------------------------------------------------------------------------
 
 
@@ -613,10 +617,15 @@ def stock_adjust(
         )
 
 
-def stock_return(*, issue, quantity, actor, returned_by=None, reason="", occurred_at=None) -> StockMovement:
+def stock_return(
+    *, issue, quantity, actor, returned_by=None, reason="", source=None, occurred_at=None
+) -> StockMovement:
     """Take back into the store (退库) part or all of an issue: into the lots it came from, at
     the cost it left with. The way to correct an issue; it counts against the requisition or
-    allotment the issue served."""
+    allotment the issue served.
+
+    `source`, when it is the document the issue was made against (a work order), stands in for
+    the storekeeper's right, as it did for the issue."""
     errors = {}
     if not isinstance(issue, StockMovement) or issue.pk is None or issue.kind != MovementKind.ISSUE:
         raise ValidationError({"issue": _("Only an issue can be returned to the store.")})
@@ -631,7 +640,8 @@ def stock_return(*, issue, quantity, actor, returned_by=None, reason="", occurre
     if errors:
         raise ValidationError(errors)
     when = _when(occurred_at)
-    _require(actor, ISSUE, school)
+    if source is None or _source_fields(source) != _source_fields_of(issue):
+        _require(actor, ISSUE, school)
     with transaction.atomic():
         balance = _lock_balances([issue.balance_id])[issue.balance_id]
         _attach(balance, school, issue.item, issue.store)
