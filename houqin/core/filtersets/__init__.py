@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ..forms import scope_field_querysets
+from ..forms.widgets import FastSelect
 
 
 class ScopedFilterSet(django_filters.FilterSet):
@@ -34,6 +35,10 @@ class ScopedFilterSet(django_filters.FilterSet):
             flt.extra["queryset"] = qs
             if hasattr(flt, "queryset"):
                 flt.queryset = qs
+        for flt in self.filters.values():
+            # A district's drop-downs list a thousand rooms: draw them without a template each.
+            if isinstance(flt, django_filters.ChoiceFilter | django_filters.ModelChoiceFilter):
+                flt.extra.setdefault("widget", FastSelect)
 
     def filter_q(self, queryset, name, value):
         value = (value or "").strip()
