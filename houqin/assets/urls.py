@@ -37,3 +37,13 @@ urlpatterns += [
         "stocktakes/<int:pk>/report/", stocktake_views.StocktakeReportView.as_view(), name="stocktake_report"
     ),
 ]
+
+# Reports (the ledger summary, intact rate, class care, district totals), each with ?export=xlsx.
+from .views import reports as report_views  # noqa: E402
+
+urlpatterns += [
+    path("reports/", report_views.LedgerReportView.as_view(), name="report_ledger"),
+    path("reports/intact/", report_views.IntactReportView.as_view(), name="report_intact"),
+    path("reports/class-care/", report_views.ClassCareReportView.as_view(), name="report_class_care"),
+    path("reports/district/", report_views.DistrictReportView.as_view(), name="report_district"),
+]

@@ -238,3 +238,193 @@ def viewset(model, base):
         "__doc__": base.__doc__,
     }
     return type(f"{model.__name__}ViewSet", (base,), body)
+
+
+# ---- reports: the same selectors and choices as the report pages ---------------------------------
+
+from drf_spectacular.types import OpenApiTypes  # noqa: E402
+from drf_spectacular.utils import OpenApiParameter, extend_schema  # noqa: E402
+from rest_framework.exceptions import PermissionDenied as Forbidden  # noqa: E402
+from rest_framework.views import APIView  # noqa: E402
+
+from houqin.core.permissions import model_perm  # noqa: E402
+
+from .. import selectors_reports as reports  # noqa: E402
+from ..forms_reports import LedgerForm, LevelForm, SemesterForm  # noqa: E402
+from ..models import AssetIncident  # noqa: E402
+
+
+def _figures(f, intact=False):
+    out = {
+        "cards": f.cards,
+        "quantity": f.quantity,
+        "original_value": str(f.original),
+        "net_book_value": str(f.net),
+    }
+    if intact:
+        rate = f.intact_rate
+        out |= {
+            "intact": f.intact,
+            "damaged": f.damaged,
+            "beyond_repair": f.beyond_repair,
+            "lost": f.lost,
+            "intact_rate": str(rate) if rate is not None else None,
+        }
+    return out
+
+
+def _rows(report, intact=False):
+    return [
+        {
+            "id": row.key,
+            "code": row.code,
+            "label": row.label,
+            "school": row.school,
+            "filters": row.filters,
+            **_figures(row.figures, intact),
+        }
+        for row in report.rows
+    ]
+
+
+class ReportAPIView(APIView):
+    """A report of the active scope, for holders of the model's view permission there."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    model = Asset
+
+    def scope(self, request):
+        scope = request.scope
+        if not scope or not access.has_perm(request.user, model_perm(self.model, "view"), scope):
+            raise Forbidden
+        return scope
+
+    @staticmethod
+    def check_options(form):
+        if form.is_bound and not form.is_valid():
+            raise serializers.ValidationError(form.errors)
+
+
+class LedgerReportAPIView(ReportAPIView):
+    """资产台账汇总: cards on the books by category (rolled up to `level`), room, department or
+    school, with the totals; money in yuan as strings."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("by", str, enum=list(reports.GROUPINGS)),
+            OpenApiParameter("level", int, enum=list(reports.LEVELS)),
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request):
+        scope = self.scope(request)
+        form = LedgerForm(request.query_params or None)
+        self.check_options(form)
+        by, level = form.by_or_default(), form.level_or_default()
+        report = reports.ledger_summary(user=request.user, scope=scope, by=by, level=level)
+        return Response(
+            {
+                "scope": scope.pk,
+                "as_of": report.as_of,
+                "by": by,
+                "level": level,
+                "rows": _rows(report),
+                "total": _figures(report.total),
+            }
+        )
+
+
+class IntactReportAPIView(ReportAPIView):
+    """完好率 by category (rolled up to `level`) and the total."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("level", int, enum=list(reports.LEVELS))],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request):
+        scope = self.scope(request)
+        form = LevelForm(request.query_params or None)
+        self.check_options(form)
+        level = form.level_or_default()
+        report = reports.intact_rate(user=request.user, scope=scope, level=level)
+        return Response(
+            {
+                "scope": scope.pk,
+                "as_of": report.as_of,
+                "level": level,
+                "definition": str(reports.INTACT_DEFINITION),
+                "rows": _rows(report, intact=True),
+                "total": _figures(report.total, intact=True),
+            }
+        )
+
+
+class ClassCareReportAPIView(ReportAPIView):
+    """班级财产爱护 over `semester` (default the current one): per classroom, ranked."""
+
+    model = AssetIncident
+
+    @extend_schema(parameters=[OpenApiParameter("semester", int)], responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        scope = self.scope(request)
+        form = SemesterForm(request.query_params or None, user=request.user, scope=scope)
+        self.check_options(form)
+        report = reports.class_care(user=request.user, scope=scope, semester=form.semester_or_default())
+
+        def counts(r):
+            return {
+                "incidents": r.incidents,
+                "damages": r.damages,
+                "losses": r.losses,
+                "items": r.items,
+                "value": str(r.value),
+                "compensation_paid": str(r.compensation),
+            }
+
+        semester = report.semester
+        return Response(
+            {
+                "scope": scope.pk,
+                "semester": (
+                    {
+                        "id": semester.pk,
+                        "name": str(semester),
+                        "start_date": semester.start_date,
+                        "end_date": semester.end_date,
+                    }
+                    if semester
+                    else None
+                ),
+                "definition": str(reports.CLASS_CARE_DEFINITION),
+                "rows": [
+                    {
+                        "rank": r.rank,
+                        "school": r.school.pk,
+                        "room": r.room.pk,
+                        "class": r.class_name,
+                        "class_head": r.head.display_name if r.head else None,
+                        **counts(r),
+                    }
+                    for r in report.rows
+                ],
+                "other_rooms": counts(report.other) if report.other else None,
+                "total": counts(report.total) if report.total else None,
+            }
+        )
+
+
+class DistrictReportAPIView(ReportAPIView):
+    """One row per school under the active scope (a central school) and the total."""
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        scope = self.scope(request)
+        report = reports.district_totals(user=request.user, scope=scope)
+        return Response(
+            {
+                "scope": scope.pk,
+                "as_of": report.as_of,
+                "rows": _rows(report, intact=True),
+                "total": _figures(report.total, intact=True),
+            }
+        )
