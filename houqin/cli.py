@@ -1,11 +1,13 @@
 """The `houqin` command: `houqin demo`, `houqin serve`, `houqin worker`, `houqin seed-scale`,
-and every Django management command (`houqin migrate`, `houqin createsuperuser` …)."""
+`houqin import-assets`, and every Django management command (`houqin migrate`, `houqin
+createsuperuser` …)."""
 
 import os
 import sys
 
 ALIASES = {
     "seed-scale": "seed_scale",
+    "import-assets": "import_assets",
     "worker": "db_worker",
 }
 

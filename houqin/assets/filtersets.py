@@ -25,6 +25,7 @@ from .models import (
     Asset,
     AssetCategory,
     AssetEvent,
+    AssetImport,
     AssetIncident,
     AssetLoan,
     Disposal,
@@ -60,7 +61,8 @@ class AssetFilterSet(ScopedFilterSet):
     tracking = django_filters.ChoiceFilter(choices=Tracking.choices)
     condition = django_filters.ChoiceFilter(choices=AssetCondition.choices)
     use_purpose = django_filters.ChoiceFilter(choices=UsePurpose.choices)
-    room = django_filters.ModelChoiceFilter(queryset=Room.objects.all())
+    # A room is shown as "building number name": the building comes in the same query.
+    room = django_filters.ModelChoiceFilter(queryset=Room.objects.select_related("building"))
     department = django_filters.ModelChoiceFilter(queryset=Department.objects.all())
     custodian = django_filters.ModelChoiceFilter(queryset=User.objects.all())
     acquired_on = django_filters.DateFromToRangeFilter(label=_("Acquired between"))
@@ -178,3 +180,11 @@ class RoomSignoffFilterSet(ScopedFilterSet):
     class Meta:
         model = RoomSignoff
         fields = ["school", "room", "semester", "signed_by"]
+
+
+class AssetImportFilterSet(ScopedFilterSet):
+    search_fields = ("file_name", "sheet_name")
+
+    class Meta:
+        model = AssetImport
+        fields = ["school", "status"]

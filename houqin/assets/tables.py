@@ -11,6 +11,7 @@ from .models import (
     Asset,
     AssetCategory,
     AssetEvent,
+    AssetImport,
     AssetIncident,
     AssetLoan,
     Disposal,
@@ -203,5 +204,24 @@ class RoomSignoffTable(ObjectTable):
             "total_quantity",
             "total_amount",
             "note",
+            "school",
+        )
+
+
+class AssetImportTable(ObjectTable):
+    file_name = tables.Column(linkify=True)
+
+    class Meta(ObjectTable.Meta):
+        model = AssetImport
+        fields = (
+            "file_name",
+            "created_at",
+            "created_by",
+            "status",
+            "card_count",
+            "item_count",
+            "total_amount",
+            "error_count",
+            "committed_at",
             "school",
         )

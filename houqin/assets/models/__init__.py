@@ -3,6 +3,7 @@ from .categories import AssetCategory, LegacyCategoryCode
 from .custody import RoomSignoff
 from .disposals import Disposal, DisposalLine, Transfer, TransferLine
 from .events import AssetEvent
+from .imports import AssetImport, ImportStatus
 from .incidents import AssetIncident
 from .loans import AssetLoan
 from .stocktakes import Stocktake, StocktakeLine
@@ -11,10 +12,12 @@ __all__ = [
     "Asset",
     "AssetCategory",
     "AssetEvent",
+    "AssetImport",
     "AssetIncident",
     "AssetLoan",
     "Disposal",
     "DisposalLine",
+    "ImportStatus",
     "LegacyCategoryCode",
     "RoomSignoff",
     "Stocktake",

@@ -21,8 +21,8 @@ class AssetEvent(SchoolOwned):
     after it; `from_room`/`to_room` and `status_before`/`status_after` are columns (room custody
     pages and reports ask for them), the other changed fields are in `changes` as
     {field: [before, after]} texts. The business document behind an event, if any, is linked:
-    a loan, an incident, a disposal, a transfer; `related_asset` is the other card of a split or a
-    transfer.
+    a loan, an incident, a disposal, a transfer, the ledger import that registered the card;
+    `related_asset` is the other card of a split or a transfer.
     """
 
     asset = models.ForeignKey(
@@ -81,6 +81,14 @@ class AssetEvent(SchoolOwned):
     )
     transfer = models.ForeignKey(
         "assets.Transfer", null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
+    asset_import = models.ForeignKey(
+        "assets.AssetImport",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events",
+        verbose_name=_("ledger import"),
     )
     reverses = models.ForeignKey(
         "self",

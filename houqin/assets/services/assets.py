@@ -1,6 +1,8 @@
 """The asset card: registration, card details, moves and assignments, hand-set status, splits
 and corrections. Each operation is one transaction that writes the ledger and the change log."""
 
+import datetime
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -77,6 +79,8 @@ CHOICE_FIELDS = {
     "use_purpose": UsePurpose,
     "tracking": Tracking,
 }
+# The values each choice field accepts, as sets (Choices.values builds a new list on every read).
+CHOICE_VALUES = {name: frozenset(choices.values) for name, choices in CHOICE_FIELDS.items()}
 # Card details a person edits directly (the state fields change only through events).
 DETAIL_FIELDS = (
     "name",
@@ -95,16 +99,87 @@ DETAIL_FIELDS = (
 # The rule book's view of a card
 
 
-def life_months(*, school, depreciation_class):
-    """The depreciation life in months of a class of the rule book's life table at `school`
-    (0: not depreciated, including classes the table does not name)."""
+def _months(lives, depreciation_class):
     if not depreciation_class:
         return 0
-    years = depreciation_classes(school).get(depreciation_class, 0) or 0
+    years = lives.get(depreciation_class, 0) or 0
     return int((Decimal(str(years)) * 12).to_integral_value())
 
 
-def asset_classify(*, school, category, unit_price, depreciation_class=""):
+def life_months(*, school, depreciation_class):
+    """The depreciation life in months of a class of the rule book's life table at `school`
+    (0: not depreciated, including classes the table does not name)."""
+    return _months(depreciation_classes(school), depreciation_class)
+
+
+@dataclass
+class RegisterContext:
+    """What registering cards at `school` reads besides the cards' own values: the rule book's
+    numbers, and which categories and people a card may name.
+
+    asset_register takes one per card (`RegisterContext.at(school)`: the rules from the rule
+    book's cache, categories and people asked of the database). The ledger import takes one for
+    a whole sheet, with the school's categories and people read once, so that both paths run the
+    same checks (card_detail_errors, card_state_errors) and make the same card (card_values)
+    without a query per row.
+    """
+
+    school: object
+    always_fixed: tuple
+    bulk_like_fixed: bool
+    threshold: Decimal
+    threshold_special: Decimal
+    min_life_years: Decimal
+    residual_rate: Decimal
+    starts_month_acquired: bool
+    lives: dict
+    # {pk: category} of the active categories available to the school; None: ask the database.
+    categories: dict | None = None
+    # Primary keys of the people who may keep or use the school's property; None: ask the database.
+    people: frozenset | None = None
+    # The day it is at the school: no acquisition date after it.
+    today: datetime.date = field(default_factory=today)
+    _traits: dict = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def at(cls, school, *, categories=None, people=None):
+        return cls(
+            school=school,
+            always_fixed=tuple(rule(ALWAYS_FIXED, school) or ()),
+            bulk_like_fixed=bool(rule(BULK_LIKE, school)),
+            threshold=rule(CAPITALISATION, school),
+            threshold_special=rule(CAPITALISATION_SPECIAL, school),
+            min_life_years=rule(MIN_LIFE, school),
+            residual_rate=rule(RESIDUAL_RATE, school),
+            starts_month_acquired=rule(STARTS_MONTH_ACQUIRED, school),
+            lives=depreciation_classes(school),
+            categories=categories,
+            people=people,
+        )
+
+    def traits(self, category):
+        traits = self._traits.get(category.pk)
+        if traits is None:
+            traits = self._traits[category.pk] = category_traits(category)
+        return traits
+
+    def life_months(self, depreciation_class):
+        return _months(self.lives, depreciation_class)
+
+    def category_available(self, category):
+        if self.categories is not None:
+            return category.pk in self.categories
+        return AssetCategory.objects.available_to(self.school).filter(pk=category.pk, is_active=True).exists()
+
+    def is_person(self, user):
+        if self.people is not None:
+            return user.pk in self.people
+        errors = {}
+        check_person(user, self.school, "person", errors)
+        return not errors
+
+
+def asset_classify(*, school, category, unit_price, depreciation_class="", context=None):
     """Fixed asset or low-value item, by the rule book (DOMAIN.md §2.2).
 
     Fixed: a unit value at or above the capitalisation threshold (the special-equipment one for
@@ -113,28 +188,32 @@ def asset_classify(*, school, category, unit_price, depreciation_class=""):
     whatever its price; or, where the rule book says so, a class of large batches of like items
     (books, desks). Everything else is a low-value item.
     """
-    traits = category_traits(category)
-    if traits.matches(rule(ALWAYS_FIXED, school)):
+    ctx = context or RegisterContext.at(school)
+    traits = ctx.traits(category)
+    if traits.matches(ctx.always_fixed):
         return AssetClass.FIXED
-    if traits.bulk_like and rule(BULK_LIKE, school):
+    if traits.bulk_like and ctx.bulk_like_fixed:
         return AssetClass.FIXED
-    threshold = rule(CAPITALISATION_SPECIAL if traits.special_equipment else CAPITALISATION, school)
-    months = life_months(school=school, depreciation_class=depreciation_class or traits.depreciation_class)
-    durable = months == 0 or months > rule(MIN_LIFE, school) * 12
+    threshold = ctx.threshold_special if traits.special_equipment else ctx.threshold
+    months = ctx.life_months(depreciation_class or traits.depreciation_class)
+    durable = months == 0 or months > ctx.min_life_years * 12
     if Decimal(unit_price) >= threshold and durable:
         return AssetClass.FIXED
     return AssetClass.LOW_VALUE
 
 
-def _depreciation_terms(*, school, category, asset_class, depreciation_class, acquired_on, amount):
+def _depreciation_terms(
+    *, school, category, asset_class, depreciation_class, acquired_on, amount, context=None
+):
     """(class key, life in months, first month, residual value) for a card. Low-value items are
     not depreciated (they are written off on issue, per assets.low_value_amortisation_method)."""
-    key = depreciation_class or category_traits(category).depreciation_class
-    months = life_months(school=school, depreciation_class=key) if asset_class == AssetClass.FIXED else 0
+    ctx = context or RegisterContext.at(school)
+    key = depreciation_class or ctx.traits(category).depreciation_class
+    months = ctx.life_months(key) if asset_class == AssetClass.FIXED else 0
     if not months:
         return key, 0, None, Decimal("0.00")
-    start = depreciation.first_month(acquired_on, starts_month_acquired=rule(STARTS_MONTH_ACQUIRED, school))
-    residual = (Decimal(amount) * rule(RESIDUAL_RATE, school)).quantize(depreciation.CENT)
+    start = depreciation.first_month(acquired_on, starts_month_acquired=ctx.starts_month_acquired)
+    residual = (Decimal(amount) * ctx.residual_rate).quantize(depreciation.CENT)
     return key, months, start, residual
 
 
@@ -142,8 +221,11 @@ def _depreciation_terms(*, school, category, asset_class, depreciation_class, ac
 # Registration and card details
 
 
-def _detail_errors(data, school, errors, *, instance=None):
-    """Check the card details in `data` (merged with `instance` when editing)."""
+def card_detail_errors(data, school, errors, *, instance=None, context=None):
+    """Check the card details in `data` (merged with `instance` when editing); the errors go into
+    `errors` keyed by field, the cleaned values come back. Shared by registration, editing and
+    the ledger import."""
+    context = context or RegisterContext.at(school)
 
     def get(name, default=None):
         if name in data:
@@ -160,14 +242,14 @@ def _detail_errors(data, school, errors, *, instance=None):
         errors["category"] = _("This field is required.")
     elif not isinstance(category, AssetCategory):
         errors["category"] = _("Choose a category.")
-    elif not AssetCategory.objects.available_to(school).filter(pk=category.pk, is_active=True).exists():
+    elif not context.category_available(category):
         errors["category"] = _("%(obj)s is not a category of %(school)s.") % {
             "obj": category,
             "school": school,
         }
     unit_price = to_money(get("unit_price"), "unit_price", errors)
     acquired_on = to_date(get("acquired_on"), "acquired_on", errors, required=True)
-    if acquired_on is not None and acquired_on > today():
+    if acquired_on is not None and acquired_on > context.today:
         errors["acquired_on"] = _("The acquisition date cannot be in the future.")
     booked_on = to_date(get("booked_on"), "booked_on", errors)
     if booked_on and acquired_on and booked_on < acquired_on:
@@ -175,12 +257,12 @@ def _detail_errors(data, school, errors, *, instance=None):
     warranty_until = to_date(get("warranty_until"), "warranty_until", errors)
     if warranty_until and acquired_on and warranty_until < acquired_on:
         errors["warranty_until"] = _("The warranty cannot end before the acquisition date.")
-    for field, choices in CHOICE_FIELDS.items():
-        value = get(field)
-        if value not in (None, "") and value not in choices.values:
-            errors[field] = _("Choose one of the listed values.")
+    for field_name, values in CHOICE_VALUES.items():
+        value = get(field_name)
+        if value not in (None, "") and value not in values:
+            errors[field_name] = _("Choose one of the listed values.")
     key = (get("depreciation_class") or "").strip()
-    if key and key not in depreciation_classes(school):
+    if key and key not in context.lives:
         errors["depreciation_class"] = _(
             "%(cls)s is not a row of the rule book's table of depreciation lives."
         ) % {"cls": key}
@@ -195,43 +277,58 @@ def _detail_errors(data, school, errors, *, instance=None):
     }
 
 
-def asset_register(*, actor, school, data, occurred_on=None, model=Asset):
-    """Register a card at `school`: a single item or a counted batch, in a room, with its keeper.
-
-    `data` holds the card details (name, category, unit_price, acquired_on, … see DETAIL_FIELDS)
-    and where it starts: quantity, room, department, custodian, used_by, status (in use or
-    idle), condition. The number comes from the school's sequence (ZC-2026-0001); the original
-    value is unit price × quantity; class (fixed or low-value), depreciation life and first
-    month follow from the category and the rule book. Writes the "registered" event.
-    """
-    require(actor, model_perm(Asset, "add"), school)
-    errors = {}
-    details = _detail_errors(data, school, errors)
+def card_state_errors(data, school, errors, *, context):
+    """Check where a new card starts (quantity, room, department, keeper, user, status,
+    condition); the errors go into `errors` keyed by field, the cleaned values come back."""
     tracking = data.get("tracking") or Tracking.SINGLE
     quantity = to_quantity(data.get("quantity", 1), "quantity", errors)
     if quantity and quantity > 1 and tracking == Tracking.SINGLE:
         errors["quantity"] = _("A single item has quantity 1; register a counted batch for more.")
     room, department = data.get("room"), data.get("department")
-    custodian, used_by = data.get("custodian"), data.get("used_by")
     check_room(room, school, errors)
     check_same_school(department, school, "department", errors)
-    check_person(custodian, school, "custodian", errors)
-    check_person(used_by, school, "used_by", errors)
+    for person in ("custodian", "used_by"):
+        user = data.get(person)
+        if user is not None and not context.is_person(user):
+            errors[person] = _("%(user)s is not a member of %(school)s.") % {"user": user, "school": school}
     status = data.get("status") or AssetStatus.IN_USE
     if status not in MANUAL:
         errors["status"] = _("A new card is in use or idle.")
     condition = data.get("condition") or AssetCondition.GOOD
     if condition not in (AssetCondition.GOOD, AssetCondition.WORN):
         errors["condition"] = _("Register damaged property, then report the damage.")
-    if errors:
-        raise ValidationError(errors)
+    return {
+        "tracking": tracking,
+        "quantity": quantity,
+        "room": room,
+        "department": department,
+        "custodian": data.get("custodian"),
+        "used_by": data.get("used_by"),
+        "status": status,
+        "condition": condition,
+    }
+
+
+def card_values(*, actor, school, data, details, state, context, amount=None):
+    """The field values of a new card (FKs as objects; no number, no search text yet) from the
+    checked `details` and `state`: what card_build makes a card of, and what the ledger import
+    inserts many at a time.
+
+    The original value is unit price × quantity unless `amount` is given (a ledger's booked value,
+    which the import has checked agrees with them to the fen); class, depreciation life, first
+    month and residual value follow from the category and the rule book; the unit, when empty,
+    is the category's.
+    """
     category = details["category"]
-    amount = (details["unit_price"] * quantity).quantize(depreciation.CENT)
+    quantity = state["quantity"]
+    if amount is None:
+        amount = (details["unit_price"] * quantity).quantize(depreciation.CENT)
     asset_class = asset_classify(
         school=school,
         category=category,
         unit_price=details["unit_price"],
         depreciation_class=details["depreciation_class"],
+        context=context,
     )
     _key, months, start, residual = _depreciation_terms(
         school=school,
@@ -240,38 +337,75 @@ def asset_register(*, actor, school, data, occurred_on=None, model=Asset):
         depreciation_class=details["depreciation_class"],
         acquired_on=details["acquired_on"],
         amount=amount,
+        context=context,
     )
-    asset = Asset(
-        school=school,
-        name=details["name"],
-        category=category,
-        asset_class=asset_class,
-        tracking=tracking,
-        unit_price=details["unit_price"],
-        quantity=quantity,
-        amount=amount,
-        residual_value=residual,
-        depreciation_class=details["depreciation_class"],
-        depreciation_months=months,
-        depreciation_start=start,
-        acquired_on=details["acquired_on"],
-        booked_on=details["booked_on"],
-        warranty_until=details["warranty_until"],
-        room=room,
-        department=department,
-        custodian=custodian,
-        used_by=used_by,
-        status=status,
-        condition=condition,
-        created_by=actor,
+    values = {
+        "school": school,
+        "name": details["name"],
+        "category": category,
+        "asset_class": asset_class,
+        "tracking": state["tracking"],
+        "unit_price": details["unit_price"],
+        "quantity": quantity,
+        "amount": amount,
+        "residual_value": residual,
+        "depreciation_class": details["depreciation_class"],
+        "depreciation_months": months,
+        "depreciation_start": start,
+        "acquired_on": details["acquired_on"],
+        "booked_on": details["booked_on"],
+        "warranty_until": details["warranty_until"],
+        "room": state["room"],
+        "department": state["department"],
+        "custodian": state["custodian"],
+        "used_by": state["used_by"],
+        "status": state["status"],
+        "condition": state["condition"],
+        "created_by": actor,
+    }
+    for name in TEXT_FIELDS:
+        values[name] = (data.get(name) or "").strip()
+    if not values["unit"]:
+        values["unit"] = context.traits(category).unit
+    for name in CHOICE_FIELDS:
+        if name != "tracking" and data.get(name):
+            values[name] = data[name]
+    return values
+
+
+def card_build(*, actor, school, data, details, state, context, amount=None):
+    """The new card, unsaved and without its number (see card_values)."""
+    return Asset(
+        **card_values(
+            actor=actor,
+            school=school,
+            data=data,
+            details=details,
+            state=state,
+            context=context,
+            amount=amount,
+        )
     )
-    for field in TEXT_FIELDS:
-        setattr(asset, field, (data.get(field) or "").strip())
-    if not asset.unit:
-        asset.unit = category_traits(category).unit
-    for field in CHOICE_FIELDS:
-        if field != "tracking" and data.get(field):
-            setattr(asset, field, data[field])
+
+
+def asset_register(*, actor, school, data, occurred_on=None, model=Asset):
+    """Register a card at `school`: a single item or a counted batch, in a room, with its keeper.
+
+    `data` holds the card details (name, category, unit_price, acquired_on, … see DETAIL_FIELDS)
+    and where it starts: quantity, room, department, custodian, used_by, status (in use or
+    idle), condition. The number comes from the school's sequence (ZC-2026-0001); the original
+    value is unit price × quantity; class (fixed or low-value), depreciation life and first
+    month follow from the category and the rule book. Writes the "registered" event.
+    (A ledger of cards is registered by services.imports, with the same checks and values.)
+    """
+    require(actor, model_perm(Asset, "add"), school)
+    context = RegisterContext.at(school)
+    errors = {}
+    details = card_detail_errors(data, school, errors, context=context)
+    state = card_state_errors(data, school, errors, context=context)
+    if errors:
+        raise ValidationError(errors)
+    asset = card_build(actor=actor, school=school, data=data, details=details, state=state, context=context)
     with transaction.atomic():
         asset.code = new_asset_number(school)
         asset.search_text = search_text_for(asset)
@@ -285,8 +419,8 @@ def asset_register(*, actor, school, data, occurred_on=None, model=Asset):
             kind=EventKind.REGISTER,
             actor=actor,
             occurred_on=occurred_on or details["acquired_on"],
-            quantity=quantity,
-            amount=amount,
+            quantity=asset.quantity,
+            amount=asset.amount,
             note=data.get("event_note", ""),
         )
         changelog_record(actor=actor, obj=asset, action=ChangeAction.CREATE)
@@ -316,7 +450,7 @@ def asset_update(*, actor, instance, data):
     errors = {}
     if instance.status in OFF_BOOKS:
         raise invalid(None, _("%(asset)s is off the books; its card is closed.") % {"asset": instance})
-    details = _detail_errors(data, instance.school, errors, instance=instance)
+    details = card_detail_errors(data, instance.school, errors, instance=instance)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

@@ -171,12 +171,14 @@ def state_of(asset):
     return out
 
 
-def record_event(*, asset, kind, actor, before=None, occurred_on=None, quantity=None, note="", **fields):
-    """Append one event to the ledger for `asset`, whose state has already been changed; the
-    changed fields are worked out from `before` (a state_of() taken before the change)."""
-    after = state_of(asset)
+def event_fields(*, asset, kind, actor, before=None, occurred_on=None, quantity=None, note="", **fields):
+    """The field values of one ledger entry for `asset`, whose state has already been changed;
+    the changed fields are worked out from `before` (a state_of() taken before the change). A new
+    card (before None) has no "from" and no changes. event_build makes the entry of them; the
+    ledger import inserts many at a time."""
     changes = {}
     if before is not None:
+        after = state_of(asset)
         for name in STATE_FIELDS:
             if before[name][0] != after[name][0]:
                 changes[name] = {
@@ -185,26 +187,45 @@ def record_event(*, asset, kind, actor, before=None, occurred_on=None, quantity=
                     "from_id": before[name][0],
                     "to_id": after[name][0],
                 }
-    room_before = before["room"][0] if before is not None else asset.room_id
-    event = AssetEvent(
-        school=asset.school,
+        from_room_id = before["room"][0] if "room" in changes else None
+    else:
+        # A new card (registered, split off, transferred in) has no "from".
+        from_room_id = None
+    return {
+        "school": asset.school,
+        "asset": asset,
+        "kind": kind,
+        "occurred_on": occurred_on or today(),
+        "actor": actor,
+        "quantity": quantity if quantity is not None else asset.quantity,
+        "quantity_after": asset.quantity,
+        "from_room_id": from_room_id,
+        "to_room_id": asset.room_id,
+        "status_before": before["status"][0] if before is not None else "",
+        "status_after": asset.status,
+        "changes": changes,
+        "note": (note or "").strip(),
+        **fields,
+    }
+
+
+def event_build(**kwargs):
+    """One ledger entry (see event_fields), not yet saved."""
+    return AssetEvent(**event_fields(**kwargs))
+
+
+def record_event(*, asset, kind, actor, before=None, occurred_on=None, quantity=None, note="", **fields):
+    """Append one event to the ledger for `asset` (see event_fields) and save it."""
+    event = event_build(
         asset=asset,
         kind=kind,
-        occurred_on=occurred_on or today(),
         actor=actor,
-        quantity=quantity if quantity is not None else asset.quantity,
-        quantity_after=asset.quantity,
-        from_room_id=room_before if (before is None or "room" in changes) else None,
-        to_room_id=asset.room_id,
-        status_before=before["status"][0] if before is not None else "",
-        status_after=asset.status,
-        changes=changes,
-        note=(note or "").strip(),
+        before=before,
+        occurred_on=occurred_on,
+        quantity=quantity,
+        note=note,
         **fields,
     )
-    if before is None:
-        # A new card (registered, split off, transferred in) has no "from".
-        event.from_room_id = None
     event.save()
     return event
 

@@ -4,11 +4,14 @@ Teachers type "tyj" for 投影机 on a phone faster than the characters; the ini
 once, when the card is saved, and kept lower-case in Asset.search_text.
 """
 
+import functools
+
 from pypinyin import Style, lazy_pinyin
 
 SEARCH_TEXT_MAX = 400
 
 
+@functools.lru_cache(maxsize=20000)  # a ledger import repeats the same names many times
 def pinyin_initials(text):
     """ "投影机 EB-X51" -> "tyj eb-x51": the first letter of each Chinese character's pinyin; other
     characters are kept as they are."""

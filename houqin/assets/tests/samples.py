@@ -9,6 +9,7 @@ from houqin.assets.models import (
     Asset,
     AssetCategory,
     AssetEvent,
+    AssetImport,
     AssetIncident,
     AssetLoan,
     Disposal,
@@ -20,12 +21,14 @@ from houqin.assets.services.assets import asset_move
 from houqin.assets.services.categories import category_create
 from houqin.assets.services.custody import room_signoff
 from houqin.assets.services.disposals import disposal_request, transfer_request
+from houqin.assets.services.imports import asset_import_upload
 from houqin.assets.services.incidents import incident_report
 from houqin.assets.services.loans import asset_lend
 from houqin.assets.services.stocktakes import stocktake_create
 from houqin.core.tests.factories import make_school
 
 from .factories import category, make_asset, make_room
+from .ledgers import ledger, upload
 
 PREFIX = "LEAK-"
 
@@ -104,6 +107,16 @@ def build_stocktake(school, user):
     return stocktake_create(actor=user, school=school, name=_marker(Stocktake), room=room)
 
 
+def build_import(school, user):
+    room = _room(school, user, "import")
+    data = ledger(
+        ["", f"{PREFIX}import-asset", "A05010304", "", "把", 95, 30, 2850, "2020-09-01", room.number, ""]
+    )
+    return asset_import_upload(
+        actor=user, school=school, uploaded_file=upload(data, name=f"{_marker(AssetImport)}.xlsx")
+    )
+
+
 SAMPLES = {
     Asset: build_asset,
     AssetCategory: build_category,
@@ -114,4 +127,5 @@ SAMPLES = {
     Transfer: build_transfer,
     RoomSignoff: build_signoff,
     Stocktake: build_stocktake,
+    AssetImport: build_import,
 }
