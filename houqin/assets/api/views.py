@@ -66,7 +66,8 @@ class AssetViewSet(ActionsMixin, ScopedModelViewSet):
         return s.AssetSerializer
 
     def default_ordering(self):
-        return ["school__path", "code"]
+        # The school's id, not its path: the (school, code) index serves the page unsorted.
+        return ["school_id", "code"]
 
     @action(detail=True, methods=["post"], permission_classes=[ActionPermission])
     def move(self, request, pk=None):

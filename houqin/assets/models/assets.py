@@ -158,7 +158,9 @@ class Asset(SchoolOwned):
     )
 
     class Meta:
-        ordering = ["school", "code"]
+        # By the column, not the school's own ordering (its path): the (school, code) index then
+        # serves a page of a large list without sorting it.
+        ordering = ["school_id", "code"]
         verbose_name = _("asset")
         verbose_name_plural = _("assets")
         constraints = [
