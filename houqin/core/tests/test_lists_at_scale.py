@@ -86,3 +86,34 @@ def test_dates_are_drawn_in_the_languages_short_format():
     assert column.render(when) == "09/01/2026 8:30 a.m."
     assert column.value(when) == when.isoformat()
     assert DateColumn(format="SHORT_DATE_FORMAT").render(datetime.date(2019, 9, 1)) == "09/01/2019"
+
+
+def test_the_table_body_is_what_django_tables2_draws(rf, rooms, head_a):
+    import re
+
+    from django.template import Context, Template
+
+    class T(ObjectTable):
+        class Meta(ObjectTable.Meta):
+            model = Room
+            fields = ("number", "name", "capacity", "created_at")
+            row_attrs = {"class": lambda record: "odd" if int(record.number) % 2 else ""}
+
+    request = rf.get("/")
+    request.user = head_a
+
+    def tbody(template_name, qs):
+        table = T(qs)
+        table.paginate(per_page=5)
+        html = Template("{% load django_tables2 %}{% render_table table '" + template_name + "' %}").render(
+            Context({"table": table, "request": request})
+        )
+        return "".join(re.search(r"<tbody.*</tbody>", html, re.S).group(0).split())
+
+    rows = Room.objects.order_by("number")
+    ours = tbody("core/tables/table.html", rows)
+    assert ours == tbody("django_tables2/table.html", rows)
+    assert ours.count("<tr") == 5 and 'class="odd"' in ours and "<td>001</td>" in ours
+    assert tbody("core/tables/table.html", Room.objects.none()) == tbody(
+        "django_tables2/table.html", Room.objects.none()
+    )
