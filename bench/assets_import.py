@@ -32,7 +32,7 @@ import resource
 import sys
 import time
 
-from bench.run import OUT, migrate, prepare_database
+from bench.run import OUT, database_version, migrate, prepare_database
 
 BUILDINGS = ("教学楼", "实验楼", "综合楼", "宿舍楼")
 PEOPLE = ("刘云", "王芳", "李强", "张伟", "陈静", "杨洋", "赵磊", "黄敏", "周杰", "吴婷", "徐明", "孙丽")
@@ -206,7 +206,6 @@ def main(argv=None):
     django.setup()
     from django.conf import settings
     from django.core.files import File
-    from django.db import connection
 
     from houqin.assets.models import Asset, AssetEvent
     from houqin.assets.services.imports import asset_import_commit, asset_import_upload
@@ -238,14 +237,8 @@ def main(argv=None):
     )
     cards = Asset.objects.filter(school=school).count()
     events = AssetEvent.objects.filter(school=school, asset_import=imp).count()
-    vendor = connection.vendor
-    version = ".".join(map(str, connection.Database.sqlite_version_info)) if vendor == "sqlite" else ""
-    if vendor == "postgresql":
-        with connection.cursor() as cur:
-            cur.execute("SHOW server_version")
-            version = cur.fetchone()[0]
     info = {
-        "database": f"{vendor} {version}",
+        "database": database_version(),
         "ledger": f"{path.name}: {args.rows} data rows, {path.stat().st_size / 1048576:.1f} MB",
         "registered": f"{cards} cards ({imp.item_count} items, {imp.total_amount} yuan), {events} events",
         "baseline": f"{baseline:.0f} MB peak RSS before the import (Django, the school)",

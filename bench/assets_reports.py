@@ -25,7 +25,16 @@ import sys
 import time
 from decimal import Decimal
 
-from bench.run import Result, check, client_for, migrate, prepare_database, print_markdown, print_plain
+from bench.run import (
+    Result,
+    check,
+    client_for,
+    database_version,
+    migrate,
+    prepare_database,
+    print_markdown,
+    print_plain,
+)
 
 CORE_STEPS = ("scale_tree", "scale_people", "scale_places", "scale_semesters")
 BATCH = 5000
@@ -336,16 +345,9 @@ def describe(args, seeded, facts):
     import platform
 
     import django
-    from django.db import connection
 
-    vendor = connection.vendor
-    version = ".".join(map(str, connection.Database.sqlite_version_info)) if vendor == "sqlite" else ""
-    if vendor == "postgresql":
-        with connection.cursor() as cur:
-            cur.execute("SHOW server_version")
-            version = cur.fetchone()[0]
     return {
-        "database": f"{vendor} {version}",
+        "database": database_version(),
         "data": f"{args.schools} schools under one central school, {facts['cards']} asset cards, "
         f"district net book value {facts['net']} yuan (SQL = Python)",
         "seeded": f"{seeded:.1f} s" if seeded is not None else "reused",

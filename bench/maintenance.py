@@ -14,7 +14,16 @@ import argparse
 import sys
 import time
 
-from bench.run import BACKEND, Result, check, migrate, prepare_database, print_markdown, print_plain
+from bench.run import (
+    BACKEND,
+    Result,
+    check,
+    database_version,
+    migrate,
+    prepare_database,
+    print_markdown,
+    print_plain,
+)
 
 CORE_STEPS = ("scale_tree", "scale_people", "scale_places", "scale_semesters")
 
@@ -159,16 +168,9 @@ def describe(args, seeded, counts):
     import platform
 
     import django
-    from django.db import connection
 
-    vendor = connection.vendor
-    version = ".".join(map(str, connection.Database.sqlite_version_info)) if vendor == "sqlite" else ""
-    if vendor == "postgresql":
-        with connection.cursor() as cur:
-            cur.execute("SHOW server_version")
-            version = cur.fetchone()[0]
     return {
-        "database": f"{vendor} {version}",
+        "database": database_version(),
         "data": f"{args.schools} schools; {counts['requests']} repair requests, {counts['orders']} work orders, "
         f"{counts['open']} unfinished",
         "seeded": f"{seeded:.1f} s" if seeded is not None else "reused",

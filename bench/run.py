@@ -257,21 +257,25 @@ def run(args):
     return results, counts
 
 
-def describe(args, seeded, counts):
+def database_version():
+    """ "postgresql 15.20 (…)" or "sqlite 3.40.1": what the figures were measured on."""
     from django.db import connection
 
     vendor = connection.vendor
-    version = ".".join(map(str, connection.Database.sqlite_version_info)) if vendor == "sqlite" else ""
-    if vendor == "postgresql":
-        with connection.cursor() as cur:
-            cur.execute("SHOW server_version")
-            version = cur.fetchone()[0]
+    if vendor == "sqlite":
+        return f"sqlite {'.'.join(map(str, connection.Database.sqlite_version_info))}"
+    with connection.cursor() as cur:
+        cur.execute("SHOW server_version")
+        return f"{vendor} {cur.fetchone()[0]}"
+
+
+def describe(args, seeded, counts):
     import django
 
     from houqin.core.models import Membership, Room, User
 
     return {
-        "database": f"{vendor} {version}",
+        "database": database_version(),
         "city": (
             f"{counts.get('school', 0)} schools, {counts.get('teaching_point', 0)} teaching points, "
             f"{counts.get('district', 0)} districts; {Room.objects.count()} rooms, {User.objects.count()} users, "

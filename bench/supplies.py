@@ -31,7 +31,15 @@ from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 
-from bench.run import BACKEND, measure, migrate, prepare_database, print_markdown, print_plain
+from bench.run import (
+    BACKEND,
+    database_version,
+    measure,
+    migrate,
+    prepare_database,
+    print_markdown,
+    print_plain,
+)
 
 CORE_STEPS = ("scale_tree", "scale_people", "scale_places", "scale_semesters")
 
@@ -324,16 +332,9 @@ def describe(args, seeded, counts):
     import platform
 
     import django
-    from django.db import connection
 
-    vendor = connection.vendor
-    version = ".".join(map(str, connection.Database.sqlite_version_info)) if vendor == "sqlite" else ""
-    if vendor == "postgresql":
-        with connection.cursor() as cur:
-            cur.execute("SHOW server_version")
-            version = cur.fetchone()[0]
     return {
-        "database": f"{vendor} {version}",
+        "database": database_version(),
         "data": f"{args.schools} schools; {counts['movements']} stock movements, {counts['balances']} balances",
         "seeded": f"{seeded:.1f} s (core places and people, then the ledger)"
         if seeded is not None
