@@ -31,6 +31,4 @@ class FastSelect(forms.Select):
                 ),
             )
             parts.append(format_html('<optgroup label="{}">{}</optgroup>', group, rows) if group else rows)
-        return format_html(
-            '<select name="{}"{}>{}</select>', name, flatatt(final), mark_safe("".join(parts))
-        )
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(final), mark_safe("".join(parts)))
