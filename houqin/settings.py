@@ -183,6 +183,11 @@ WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 HOUQIN_MAX_UPLOAD_BYTES = int(env("HOUQIN_MAX_UPLOAD_MB", "10")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = HOUQIN_MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# The asset ledger import (assets/services/imports.py): its own size limits, larger than an
+# attachment's, and how long a checked but unregistered ledger is kept.
+HOUQIN_ASSET_IMPORT_MAX_ROWS = int(env("HOUQIN_ASSET_IMPORT_MAX_ROWS", "100000"))
+HOUQIN_ASSET_IMPORT_MAX_BYTES = int(env("HOUQIN_ASSET_IMPORT_MAX_MB", "32")) * 1024 * 1024
+HOUQIN_ASSET_IMPORT_KEEP_DAYS = int(env("HOUQIN_ASSET_IMPORT_KEEP_DAYS", "7"))
 
 # Cache and sessions: Redis when configured, otherwise local memory and database sessions.
 REDIS_URL = env("HOUQIN_REDIS_URL")

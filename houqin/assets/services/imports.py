@@ -21,6 +21,7 @@ one transaction: a row found wrong rolls everything back. Memory holds a chunk o
 school's look-up tables and the first errors, never the sheet.
 """
 
+import datetime
 import os
 import re
 import tempfile
@@ -67,6 +68,7 @@ from .search import search_text_for
 
 DEFAULT_MAX_ROWS = 100_000
 DEFAULT_MAX_BYTES = 32 * 1024 * 1024
+DEFAULT_KEEP_DAYS = 7  # a checked ledger nobody registered is forgotten after this many days
 CACHE_MAX = 200_000  # remembered cell values per kind of look-up; beyond, they are worked out again
 SQLITE_CACHE_KIB = 64 * 1024
 KEPT_ERRORS = 1000  # the report keeps the first errors; the count is of all
@@ -1207,6 +1209,31 @@ def asset_import_commit(*, actor, asset_import):
         raise invalid(None, _("The ledger has no rows to register."))
     asset_import.refresh_from_db()
     return asset_import
+
+
+def asset_imports_discard_stale(*, now=None):
+    """Forget the ledgers that were checked but never registered within
+    HOUQIN_ASSET_IMPORT_KEEP_DAYS days (default 7): the record, the uploaded file and the rows
+    kept for the commit. They registered nothing, so nothing else refers to them. Run daily by
+    the scheduler; returns how many went."""
+    now = now or timezone.now()
+    days = int(getattr(settings, "HOUQIN_ASSET_IMPORT_KEEP_DAYS", DEFAULT_KEEP_DAYS))
+    stale = AssetImport.objects.filter(
+        status=ImportStatus.PREVIEWED, created_at__lt=now - datetime.timedelta(days=days)
+    )
+    gone = 0
+    for asset_import in stale.order_by("pk").iterator():
+        storage = asset_import.file.storage
+        names = [n for n in (asset_import.file.name, asset_import.layout.get("rows")) if n]
+        with transaction.atomic():
+            # Deleted only if still unregistered (a commit may be running right now).
+            deleted, _ = AssetImport.objects.filter(
+                pk=asset_import.pk, status=ImportStatus.PREVIEWED
+            ).delete()
+            if deleted:
+                gone += 1
+                transaction.on_commit(lambda s=storage, names=names: [s.delete(n) for n in names])
+    return gone
 
 
 def asset_import_cards(asset_import):

@@ -837,3 +837,32 @@ def test_command_refuses_and_registers_nothing(school_a, place, tmp_path, teache
             user=teacher_a.username,
         )
     assert state() == before
+
+
+# --- forgetting what was never registered -------------------------------------------------------
+
+
+def test_stale_previews_are_forgotten_with_their_files(
+    head_a, school_a, place, media, settings, django_capture_on_commit_callbacks
+):
+    from houqin.assets.services.imports import asset_imports_discard_stale
+    from houqin.assets.tasks import PERIODIC_TASKS, discard_stale_imports
+
+    settings.HOUQIN_ASSET_IMPORT_KEEP_DAYS = 7
+    old = preview(head_a, school_a, row(name="旧课桌"))
+    fresh = preview(head_a, school_a, row(name="新课桌"))
+    done = preview(head_a, school_a, row(name="已登记课桌"))
+    with transaction.atomic():
+        asset_import_commit(actor=head_a, asset_import=done)
+    eight_days_ago = timezone.now() - datetime.timedelta(days=8)
+    AssetImport.objects.filter(pk__in=[old.pk, done.pk]).update(created_at=eight_days_ago)
+    old_files = [n for n in (old.file.name, old.layout.get("rows")) if n]
+    assert old_files and all(old.file.storage.exists(n) for n in old_files)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert asset_imports_discard_stale() == 1
+    assert set(AssetImport.objects.values_list("pk", flat=True)) == {fresh.pk, done.pk}
+    assert not any(old.file.storage.exists(n) for n in old_files)
+    assert fresh.file.storage.exists(fresh.file.name)
+    assert Asset.objects.filter(name="已登记课桌").count() == 1  # a registered import stays
+    assert asset_imports_discard_stale() == 0
+    assert (discard_stale_imports, 24 * 3600) in PERIODIC_TASKS
