@@ -327,7 +327,8 @@ def _category_label(kind, item_category, asset_category):
     if kind == LineKind.SUPPLY:
         label = ItemCategory(item_category).label if item_category in ItemCategory.values else _("Supplies")
         return f"{_('Supplies')} · {label}"
-    return f"{_('Equipment')} · {asset_category or _('no category')}"
+    equipment, none = _("Equipment"), _("no category")  # outside the f-string, for makemessages
+    return f"{equipment} · {asset_category or none}"
 
 
 def spending_report(*, user, scope, period):

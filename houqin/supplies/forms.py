@@ -254,8 +254,9 @@ class AllotmentForm(ScopedForm):
         rooms.queryset = rooms.queryset.select_related("building", "responsible").order_by(
             "building__name", "floor", "number"
         )
+        no_head = _("no class head")  # outside the f-string, where makemessages sees it
         rooms.label_from_instance = lambda room: (
-            f"{room.name or room.number} · {room.responsible or _('no class head')} · {room.capacity}"
+            f"{room.name or room.number} · {room.responsible or no_head} · {room.capacity}"
         )
         if not self.is_bound:
             self.initial.setdefault("rooms", [r.pk for r in rooms.queryset if r.responsible_id])

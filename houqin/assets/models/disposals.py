@@ -75,7 +75,8 @@ class Disposal(SchoolOwned):
         indexes = [models.Index(fields=["school", "status"], name="asset_disposal_status")]
 
     def __str__(self):
-        return f"{self.number or _('Disposal')} {self.get_method_display()}"
+        number = self.number or _("Disposal")  # outside the f-string, where makemessages sees it
+        return f"{number} {self.get_method_display()}"
 
     def get_absolute_url(self):
         return reverse("assets:disposal_detail", args=[self.pk])

@@ -301,8 +301,9 @@ def slip_docx(ctx):
             f"{_('Issued by')}: {obj.issued_by} {timezone.localtime(obj.issued_at):%Y-%m-%d %H:%M}"
         )
     if obj.confirmed_at:
+        signed = _("Signed for by")  # outside the f-string, where makemessages sees it
         doc.add_paragraph(
-            f"{_('Signed for by')}: {obj.confirmed_by} {timezone.localtime(obj.confirmed_at):%Y-%m-%d %H:%M}"
+            f"{signed}: {obj.confirmed_by} {timezone.localtime(obj.confirmed_at):%Y-%m-%d %H:%M}"
         )
     else:
         doc.add_paragraph(f"{_('Receiver')} ({obj.receiver}): ____________")
