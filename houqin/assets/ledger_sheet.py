@@ -608,7 +608,7 @@ class Workbook:
                 collect = in_is and not rph
             elif name == row_tag:
                 ref = attrs.get("r")
-                row = int(ref) if ref and ref.isdigit() else row + 1
+                row = int(ref) if ref and ref.isdecimal() else row + 1
                 col = -1
                 cells = {}
             elif name == is_:

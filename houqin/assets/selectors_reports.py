@@ -430,7 +430,8 @@ def district_totals(*, user, scope, as_of=None) -> Report:
     quantity, original value, net book value and intact rate."""
     as_of = as_of or timezone.localdate()
     groups = figures_by(cards_on_books(user=user, scope=scope), "school_id", as_of=as_of, intact=True)
-    children = list(School.objects.for_user(user).filter(parent_id=scope.pk, is_active=True).order_by("path"))
+    # Closed schools too: their cards still on the books are theirs, not the scope's own.
+    children = list(School.objects.for_user(user).filter(parent_id=scope.pk).order_by("path"))
     paths = dict(School.objects.for_user(user).filter(pk__in=list(groups)).values_list("pk", "path"))
     own, per_child = Figures(), {c.pk: Figures() for c in children}
     for pk, figures in groups.items():
@@ -449,6 +450,8 @@ def district_totals(*, user, scope, as_of=None) -> Report:
             )
         )
     for child in children:
+        if not child.is_active and not per_child[child.pk].cards:
+            continue
         rows.append(
             Row(
                 label=child.name,

@@ -1082,6 +1082,20 @@ def asset_import_upload(*, actor, school, uploaded_file):
     return asset_import
 
 
+# What a dry run changes on the import (and all a re-check may write back).
+DRY_RUN_FIELDS = [
+    "mapping",
+    "layout",
+    "row_count",
+    "card_count",
+    "item_count",
+    "total_amount",
+    "error_count",
+    "report",
+    "updated_at",
+]
+
+
 def asset_import_remap(*, actor, asset_import, mapping):
     """Check the ledger again with another column mapping ({field: column index}; the same one
     checks it again, after a room or a person has been added). Nothing is registered."""
@@ -1095,9 +1109,14 @@ def asset_import_remap(*, actor, asset_import, mapping):
         has_rows = _kept(asset_import) is not None
         kept = _dry_run(asset_import, actor=actor, keep=None if has_rows else keep)
         with transaction.atomic():
+            # The check ran on the caller's copy, unlocked: a commit may have finished meanwhile,
+            # and writing the whole copy back would make a registered ledger look unregistered.
+            current = AssetImport.objects.select_for_update().get(pk=asset_import.pk)
+            if current.is_committed:
+                raise invalid(None, _("This ledger has already been registered."))
             if kept and not has_rows:
                 _keep_rows(asset_import, keep)
-            asset_import.save()
+            asset_import.save(update_fields=DRY_RUN_FIELDS)
             changelog_record(
                 actor=actor,
                 obj=asset_import,

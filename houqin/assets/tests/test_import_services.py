@@ -866,3 +866,16 @@ def test_stale_previews_are_forgotten_with_their_files(
     assert Asset.objects.filter(name="已登记课桌").count() == 1  # a registered import stays
     assert asset_imports_discard_stale() == 0
     assert (discard_stale_imports, 24 * 3600) in PERIODIC_TASKS
+
+
+def test_a_recheck_from_a_stale_copy_cannot_unregister_a_committed_ledger(head_a, school_a, place):
+    from houqin.assets.services.imports import asset_import_remap
+
+    imp = preview(head_a, school_a, row(name="课桌"))
+    stale = AssetImport.objects.get(pk=imp.pk)  # opened before the commit, checked again after
+    asset_import_commit(actor=head_a, asset_import=imp)
+    with pytest.raises(ValidationError) as exc:
+        asset_import_remap(actor=head_a, asset_import=stale, mapping=stale.mapping)
+    assert "already been registered" in str(exc.value)
+    imp.refresh_from_db()
+    assert (imp.status, Asset.objects.filter(name="课桌").count()) == ("committed", 1)

@@ -80,3 +80,21 @@ def test_stocktake_scans_the_label_url(cards, head_a, school_a, room_a):
     )
     assert line.asset_id == cards[5].pk
     assert line.counted_quantity == 1
+
+
+def test_a_filter_that_does_not_validate_labels_nothing(client, cards, head_a):
+    client.force_login(head_a)
+    for query in ("?category=abc&layout=a4_3x8", "?asset=%C2%B2&room=abc&layout=a4_3x8"):
+        response = client.get(reverse("assets:asset_labels") + query)
+        assert response.status_code == 400
+        assert response.context["count"] == 0
+
+
+def test_garbage_ids_in_addresses_are_no_server_error(client, cards, head_a):
+    client.force_login(head_a)
+    for url in (
+        reverse("assets:disposal_add") + "?assets=%C2%B2",
+        reverse("assets:transfer_add") + "?assets=%C2%B2,x",
+        reverse("assets:assetloan_handback") + "?semester=%C2%B2",
+    ):
+        assert client.get(url).status_code in (200, 400), url

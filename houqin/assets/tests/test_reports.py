@@ -487,6 +487,20 @@ def test_district_totals(ledger, district, school_a, school_b, supervisor, head_
         ("黄竹林学校 (own property)", 8),
         ("竹林教学点", 1),
     ]
+    # A school that has closed keeps its row while cards are still on its books (they are not
+    # the central school's own); without cards it is left out.
+    school_b.is_active = False
+    school_b.save()
+    closed = district_totals(user=supervisor, scope=district, as_of=AS_OF)
+    assert [(r.label, r.figures.cards) for r in closed.rows] == [
+        ("太平中心学校 (own property)", 1),
+        ("黄竹林学校", 9),
+        ("示范小学", 2),
+    ]
+    empty = make_school("已撤并小学", parent=district)
+    empty.is_active = False
+    empty.save()
+    assert "已撤并小学" not in [r.label for r in district_totals(user=supervisor, scope=district).rows]
 
 
 def test_district_class_care_ranks_each_school(

@@ -157,3 +157,14 @@ def test_report_page_and_xlsx(client, setup, head_a, room_a):
         1,
     ]
     assert rows[-1][:2] == ["Books and property agree (%)", 50.0]
+
+
+def test_the_report_export_needs_the_export_right(client, setup, school_a):
+    from houqin.core.tests.factories import member
+
+    st, _pc, _desks = setup
+    staff = member(school_a, "logistics_staff", username="staff_st")
+    login(client, staff)
+    url = reverse("assets:stocktake_report", args=[st.pk])
+    assert client.get(url).status_code == 200  # may read the report
+    assert client.get(url + "?export=xlsx").status_code == 403  # not take it away

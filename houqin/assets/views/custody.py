@@ -128,7 +128,7 @@ class HandbackListView(ScopedViewMixin, View):
         semesters = list(semester_list(user=request.user, scope=scope).order_by("-start_date"))
         semester = None
         wanted = request.GET.get("semester")
-        if wanted and wanted.isdigit():
+        if wanted and wanted.isdecimal():
             semester = next((s for s in semesters if s.pk == int(wanted)), None)
         if semester is None:
             semester = semester_current(scope) or (semesters[0] if semesters else None)

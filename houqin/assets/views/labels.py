@@ -25,8 +25,13 @@ class AssetLabelsView(ScopedViewMixin, View):
             raise PermissionDenied
         layout = request.GET.get("layout") or "a4_3x8"
         qs = Asset.objects.for_user(request.user).in_scope(scope).select_related("school")
-        ids = [v for v in request.GET.getlist("asset") if v.isdigit()]
-        qs = qs.filter(pk__in=ids) if ids else AssetFilterSet(request.GET, queryset=qs, request=request).qs
+        ids = [v for v in request.GET.getlist("asset") if v.isdecimal()]
+        if ids:
+            qs = qs.filter(pk__in=ids)
+        else:
+            # As on the list: a filter that does not validate chooses nothing, not everything.
+            filterset = AssetFilterSet(request.GET, queryset=qs, request=request)
+            qs = filterset.qs if filterset.is_valid() else qs.none()
         count = qs.count()
         if layout not in LAYOUTS or count == 0 or count > MAX_LABELS or request.GET.get("choose"):
             ctx = {

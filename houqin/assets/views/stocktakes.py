@@ -301,6 +301,8 @@ class StocktakeReportView(StocktakeMixin, View):
         stocktake = self.get_object()
         report = stocktake_report(stocktake)
         if request.GET.get("export") == "xlsx":
+            if not access.has_perm(request.user, "core.export", stocktake.school):
+                raise PermissionDenied  # as every other export
             response = HttpResponse(report_xlsx(stocktake, report), content_type=XLSX)
             response["Content-Disposition"] = f'attachment; filename="stocktake-{stocktake.pk}.xlsx"'
             return response

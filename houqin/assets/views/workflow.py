@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from houqin.core import access
@@ -114,7 +115,7 @@ class IncidentActionView(ActionView):
 
 class IncidentRepairStartView(IncidentActionView):
     form_class = RepairStartForm
-    title = _("Start the repair")
+    title = gettext_lazy("Start the repair")
 
     def perform(self, form, obj):
         return incident_repair_start(actor=self.request.user, incident=obj, **form.cleaned_data)
@@ -122,7 +123,7 @@ class IncidentRepairStartView(IncidentActionView):
 
 class IncidentRepairFinishView(IncidentActionView):
     form_class = RepairFinishForm
-    title = _("Finish the repair")
+    title = gettext_lazy("Finish the repair")
 
     def perform(self, form, obj):
         return incident_repair_finish(actor=self.request.user, incident=obj, **form.cleaned_data)
@@ -130,7 +131,7 @@ class IncidentRepairFinishView(IncidentActionView):
 
 class IncidentCompensationView(IncidentActionView):
     form_class = CompensationForm
-    title = _("Who pays")
+    title = gettext_lazy("Who pays")
 
     def form_kwargs(self, obj):
         return {"user": self.request.user, "school": obj.school}
@@ -141,7 +142,7 @@ class IncidentCompensationView(IncidentActionView):
 
 class IncidentPaymentView(IncidentActionView):
     form_class = PaymentForm
-    title = _("Record a payment")
+    title = gettext_lazy("Record a payment")
 
     def form_kwargs(self, obj):
         return {"initial": {"amount": obj.compensation_outstanding, "paid_on": timezone.localdate()}}
@@ -152,7 +153,7 @@ class IncidentPaymentView(IncidentActionView):
 
 class IncidentFollowUpView(IncidentActionView):
     form_class = FollowUpForm
-    title = _("Follow-up")
+    title = gettext_lazy("Follow-up")
 
     def perform(self, form, obj):
         return incident_follow_up(actor=self.request.user, incident=obj, **form.cleaned_data)
@@ -160,7 +161,7 @@ class IncidentFollowUpView(IncidentActionView):
 
 class IncidentCloseView(IncidentActionView):
     form_class = NoteForm
-    title = _("Close the report")
+    title = gettext_lazy("Close the report")
     danger = True
 
     def perform(self, form, obj):
@@ -177,7 +178,7 @@ class EventReverseView(ActionView):
     select_related = ("asset", "school")
     form_class = NoteForm
     perm = perms.CORRECT
-    title = _("Correct this entry")
+    title = gettext_lazy("Correct this entry")
     danger = True
 
     def perform(self, form, obj):
@@ -195,7 +196,7 @@ def chosen_assets(request, school):
     that belong to `school` and that the user may see; others are left out (they cannot be
     chosen here)."""
     params = request.POST if request.method == "POST" else request.GET
-    ids = [int(p) for p in (params.get("assets") or "").replace(" ", ",").split(",") if p.strip().isdigit()]
+    ids = [int(p) for p in (params.get("assets") or "").replace(" ", ",").split(",") if p.strip().isdecimal()]
     codes = [
         c.strip()
         for c in (params.get("codes") or "").replace("，", ",").replace(" ", ",").split(",")
@@ -338,7 +339,7 @@ class DisposalOutcomeView(ActionView):
     model = Disposal
     form_class = DisposalOutcomeForm
     perm = perms.DISPOSE
-    title = _("Approval document and proceeds")
+    title = gettext_lazy("Approval document and proceeds")
 
     def form_kwargs(self, obj):
         return {

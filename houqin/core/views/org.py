@@ -57,7 +57,7 @@ class SchoolEditView(ObjectEditView):
 
     def get_form(self, obj, school, data=None, files=None):
         initial = {}
-        if obj is None and self.request.GET.get("parent", "").isdigit():
+        if obj is None and self.request.GET.get("parent", "").isdecimal():
             initial["parent"] = int(self.request.GET["parent"])
         return self.entry.form(
             data=data, files=files, instance=obj, user=self.request.user, school=school, initial=initial

@@ -16,6 +16,7 @@ from houqin.core.services.attachments import attachment_add
 from houqin.core.services.changelog import changelog_record, snapshot
 from houqin.core.services.notifications import notify
 from houqin.supplies.models import StockBalance
+from houqin.supplies.selectors import issue_returned
 from houqin.supplies.services.stock import stock_issue, stock_return
 
 from ..choices import OPEN_ORDER_STATUSES, EventKind, OrderStatus, PhotoPhase, RequestStatus
@@ -301,13 +302,18 @@ def work_order_material_remove(*, actor, line, at=None):
         line = (
             WorkOrderMaterial.objects.select_for_update(of=("self",))
             .select_related("stock_movement")
-            .get(pk=line.pk, order=order)
+            .filter(pk=line.pk, order=order)
+            .first()
         )
+        if line is None:  # removed meanwhile (a second tap on the phone)
+            raise ValidationError({"line": _("This line has already been removed.")})
         issue = line.stock_movement
-        if issue is not None:
+        # Part of it may have gone back through the store's own pages: return only the rest.
+        still_out = -issue.quantity - issue_returned(issue)[0] if issue is not None else 0
+        if still_out > 0:
             stock_return(
                 issue=issue,
-                quantity=-issue.quantity,
+                quantity=still_out,
                 actor=actor,
                 reason=_("Not used on work order %(number)s.") % {"number": order.request.number},
                 source=order,

@@ -7,8 +7,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from houqin.core.tests.factories import member
 from houqin.supplies.choices import MovementKind
 from houqin.supplies.models import StockBalance, StockMovement
+from houqin.supplies.services.stock import stock_return
 from houqin.supplies.tests.factories import item, receive, store
 
 from ..models import RepairEvent, WorkOrderMaterial
@@ -115,9 +117,43 @@ def test_a_teacher_cannot_take_from_the_store(order, teacher_a, locks):
 
 def test_nothing_is_taken_for_a_finished_order(order, worker_a, locks):
     work_order_complete(actor=worker_a, order=order)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as exc:
         work_order_material_take(actor=worker_a, order=order, balance=locks, quantity="1")
+    assert list(exc.value.message_dict) == ["status"]
     assert balance_of(locks)[0] == Decimal("3")
+
+
+def test_a_second_removal_is_refused_and_changes_nothing(order, worker_a, locks):
+    line = work_order_material_take(actor=worker_a, order=order, balance=locks, quantity="1")
+    work_order_material_remove(actor=worker_a, line=line)
+    with pytest.raises(ValidationError) as exc:
+        work_order_material_remove(actor=worker_a, line=line)  # the second tap on the phone
+    assert exc.value.message_dict == {"line": ["This line has already been removed."]}
+    assert balance_of(locks) == (Decimal("3"), Decimal("106.50"))
+    assert StockMovement.objects.filter(kind=MovementKind.RETURN).count() == 1
+
+
+def test_removal_returns_only_what_the_store_has_not_taken_back(order, worker_a, locks, school_a):
+    line = work_order_material_take(actor=worker_a, order=order, balance=locks, quantity="2")
+    keeper = member(school_a, "storekeeper", username="keeper_a")
+    stock_return(issue=line.stock_movement, quantity="1", actor=keeper, reason="多领了一把")
+    work_order_material_remove(actor=worker_a, line=line)
+    order.refresh_from_db()
+    assert balance_of(locks) == (Decimal("3"), Decimal("106.50"))
+    returns = StockMovement.objects.filter(kind=MovementKind.RETURN).order_by("pk")
+    assert [r.quantity for r in returns] == [Decimal("1"), Decimal("1")]
+    assert (WorkOrderMaterial.objects.count(), order.materials_cost) == (0, Decimal("0.00"))
+
+
+def test_the_remove_page_refuses_a_line_it_cannot_read(client, order, worker_a, locks):
+    line = work_order_material_take(actor=worker_a, order=order, balance=locks, quantity="1")
+    client.force_login(worker_a)
+    url = reverse("maintenance:workorder_material_remove", args=[order.pk])
+    for junk in ("²", "abc", "", "99999999"):
+        response = client.post(url, {"line": junk}, follow=True)
+        assert response.status_code == 200
+        assert "Choose a material line of this order." in response.content.decode()
+    assert WorkOrderMaterial.objects.get() == line and balance_of(locks)[0] == Decimal("2")
 
 
 def test_the_page_takes_from_the_store(client, order, worker_a, locks):

@@ -70,7 +70,7 @@ class InspectionRoundWalkView(ScopedViewMixin, View):
         if not access.has_perm(self.request.user, INSPECT, rnd.school):
             raise PermissionDenied
         room_id = self.request.GET.get("room", "")
-        if not room_id.isdigit():
+        if not room_id.isdecimal():
             return rnd, None, None
         room = get_object_or_404(
             Room.objects.select_related("building"), pk=int(room_id), school_id=rnd.school_id

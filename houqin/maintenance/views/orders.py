@@ -131,7 +131,7 @@ class WorkOrderMaterialRemoveView(ObjectActionView):
     def perform(self, obj, data):
         line_id = self.request.POST.get("line", "")
         line = WorkOrderMaterial.objects.filter(
-            order=obj, pk=int(line_id) if line_id.isdigit() else 0
+            order=obj, pk=int(line_id) if line_id.isdecimal() else 0
         ).first()
         if line is None:
             raise ValidationError(_("Choose a material line of this order."))

@@ -43,7 +43,7 @@ def report_assets(user, scope):
 
 
 def _id(value):
-    return int(value) if str(value or "").isdigit() else None
+    return int(value) if str(value or "").isdecimal() else None
 
 
 def report_rooms(user, scope, wanted=None):

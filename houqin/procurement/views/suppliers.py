@@ -49,6 +49,6 @@ class SupplierCertificateEditView(ObjectEditView):
     def get_form(self, obj, school, data=None, files=None):
         form = super().get_form(obj, school, data=data, files=files)
         supplier = self.request.GET.get("supplier")
-        if obj is None and data is None and supplier and supplier.isdigit():
+        if obj is None and data is None and supplier and supplier.isdecimal():
             form.initial["supplier"] = int(supplier)
         return form

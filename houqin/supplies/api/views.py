@@ -320,7 +320,7 @@ class RequisitionViewSet(RegistryViewSet):
         store = _own(Store, data["store"], requisition.school, "store")
         quantities = {}
         for key, value in data["quantities"].items():
-            if not str(key).isdigit():
+            if not str(key).isdecimal():
                 raise ValidationError({"quantities": _("Unknown line.")})
             quantities[int(key)] = value
         requisition_issue(actor=request.user, requisition=requisition, store=store, quantities=quantities)
@@ -398,7 +398,7 @@ class AllotmentViewSet(RegistryViewSet):
                 raise ValidationError({"semester": _("Unknown semester.")})
         pupils = {}
         for key, value in data["pupils"].items():
-            if not str(key).isdigit():
+            if not str(key).isdecimal():
                 raise ValidationError({"pupils": _("Unknown room.")})
             pupils[int(key)] = value
         allotment = allotment_create(

@@ -125,7 +125,7 @@ class AllotmentCreateView(ScopedViewMixin, View):
     def get(self, request, *args, **kwargs):
         school = self._prepare()
         initial = {}
-        if request.GET.get("kit", "").isdigit():
+        if request.GET.get("kit", "").isdecimal():
             initial["kit"] = int(request.GET["kit"])
         return self.render_form(AllotmentForm(user=request.user, school=school, initial=initial), school)
 
@@ -206,7 +206,9 @@ class AllotmentPupilsView(ObjectActionView):
     def perform(self, obj, data):
         target_id = self.request.POST.get("target", "")
         target = (
-            obj.targets.filter(pk=int(target_id) if target_id.isdigit() else 0).select_related("room").first()
+            obj.targets.filter(pk=int(target_id) if target_id.isdecimal() else 0)
+            .select_related("room")
+            .first()
         )
         if target is None:
             raise ValidationError(_("Choose a class of this allotment."))

@@ -62,7 +62,7 @@ class RequisitionEditView(ScopedViewMixin, View):
             ]
         else:
             initial, lines = {}, []
-            if self.request.GET.get("room", "").isdigit():
+            if self.request.GET.get("room", "").isdecimal():
                 initial["room"] = int(self.request.GET["room"])
         form = RequisitionForm(data, user=user, school=school, initial=initial)
         formset = line_formset(

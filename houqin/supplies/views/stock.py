@@ -67,7 +67,7 @@ class StoreReceiveView(ScopedViewMixin, View):
     def get(self, request, *args, **kwargs):
         store = self._prepare()
         initial = {}
-        if request.GET.get("item", "").isdigit():
+        if request.GET.get("item", "").isdecimal():
             initial["item"] = int(request.GET["item"])
         form = ReceiveForm(user=request.user, school=store.school, initial=initial)
         return self.render_form(store, form)
